@@ -1,0 +1,198 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/etcdtune/etcdtune/buildinfo"
+	"github.com/etcdtune/etcdtune/reports"
+	"github.com/etcdtune/etcdtune/target"
+	"github.com/etcdtune/etcdtune/workloads"
+)
+
+// Output formats of -o/--output.
+const (
+	outputTable = "table"
+	outputJSON  = "json"
+)
+
+// defaultDuration is the measured window when neither --duration nor
+// --total is given.
+const defaultDuration = 10 * time.Second
+
+func newBenchCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "bench",
+		Short: "Drive one kind of load against etcd and measure it",
+		Args:  noArgs,
+	}
+	cmd.AddCommand(newBenchPutCommand(), newBenchRangeCommand())
+	return cmd
+}
+
+// benchOptions are the flags every bench command shares: connection, load
+// model, keys and output.
+type benchOptions struct {
+	conn        connOptions
+	clients     int
+	conns       int
+	rate        float64
+	maxInflight int
+	duration    time.Duration
+	total       int64
+	warmup      time.Duration
+	keySize     int
+	valSize     int
+	keySpace    uint64
+	keyDist     string
+	zipfS       float64
+	prefix      string
+	seed        uint64
+	force       bool
+	output      string
+	out         string
+	cpuProfile  string
+}
+
+func (o *benchOptions) addFlags(fs *pflag.FlagSet) {
+	o.conn.addFlags(fs)
+	fs.IntVar(&o.clients, "clients", 64, "closed loop: concurrent workers, each sending its next request when the last returns")
+	fs.IntVar(&o.conns, "conns", 8, "gRPC connections; workers share them round-robin")
+	fs.Float64Var(&o.rate, "rate", 0, "open loop: requests per second in total, sent on schedule whatever the server does (0: closed loop)")
+	fs.IntVar(&o.maxInflight, "max-inflight", 10000, "open loop: most requests outstanding at once; reaching it is reported")
+	fs.DurationVar(&o.duration, "duration", defaultDuration, "length of the measured window (after --warmup)")
+	fs.Int64Var(&o.total, "total", 0, "measured requests to send, instead of --duration")
+	fs.DurationVar(&o.warmup, "warmup", 0, "load sent before the measured window and kept out of the figures")
+	fs.IntVar(&o.keySize, "key-size", 8, "digits of each key after the prefix")
+	fs.IntVar(&o.valSize, "val-size", 256, "bytes of each value")
+	fs.Uint64Var(&o.keySpace, "key-space", 10000, "number of distinct keys (1: one key)")
+	fs.StringVar(&o.keyDist, "key-dist", workloads.DistUniform, "which keys requests pick: seq, uniform or zipf")
+	fs.Float64Var(&o.zipfS, "zipf-s", 1.1, "zipf exponent, over 1 (higher: fewer, hotter keys)")
+	fs.StringVar(&o.prefix, "prefix", "/etcdtune/", "every key etcdtune writes is under this prefix")
+	fs.Uint64Var(&o.seed, "seed", 1, "seed of the key choice and the values, for repeatable runs")
+	fs.BoolVar(&o.force, "force", false, "use a prefix that already holds keys (keys of etcdtune's shape under it are deleted at the end)")
+	fs.StringVarP(&o.output, "output", "o", outputTable, "output format: table or json (the result file)")
+	fs.StringVar(&o.out, "out", "", "also write the result file here")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a Go CPU profile of etcdtune itself here (for etcdtune's developers)")
+	fs.MarkHidden("cpuprofile")
+}
+
+func (o *benchOptions) keySpec() workloads.KeySpec {
+	return workloads.KeySpec{Prefix: o.prefix, Size: o.keySize, Space: o.keySpace, Dist: o.keyDist, ZipfS: o.zipfS, Seed: o.seed}
+}
+
+// engineConfig checks the load flags and returns the engine's config.
+func (o *benchOptions) engineConfig(fs *pflag.FlagSet) (workloads.Config, error) {
+	cfg := workloads.Config{Clients: o.clients, Rate: o.rate, MaxInflight: o.maxInflight,
+		Duration: o.duration, Total: o.total, Warmup: o.warmup, RequestTimeout: o.conn.commandTimeout}
+	if o.total != 0 && !fs.Changed("duration") {
+		cfg.Duration = 0
+	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, badInput(err)
+	}
+	switch {
+	case o.conns < 1:
+		return cfg, badInput(fmt.Errorf("--conns must be at least 1, got %d", o.conns))
+	case o.rate == 0 && o.conns > o.clients:
+		return cfg, badInput(fmt.Errorf("--conns %d is more than --clients %d: some connections would carry no load", o.conns, o.clients))
+	case o.rate > 0 && o.conns > o.maxInflight:
+		return cfg, badInput(fmt.Errorf("--conns %d is more than --max-inflight %d: some connections would carry no load", o.conns, o.maxInflight))
+	case o.output != outputTable && o.output != outputJSON:
+		return cfg, badInput(fmt.Errorf("unknown --output %q: use table or json", o.output))
+	}
+	return cfg, nil
+}
+
+// runBench runs one workload against the target of the flags and reports
+// it. newWorkload validates the workload's own flags.
+func runBench(cmd *cobra.Command, o *benchOptions, newWorkload func() (workloads.Workload, error)) error {
+	if err := applyEnv(cmd.Flags()); err != nil {
+		return err
+	}
+	topts, err := o.conn.targetOptions()
+	if err != nil {
+		return err
+	}
+	cfg, err := o.engineConfig(cmd.Flags())
+	if err != nil {
+		return err
+	}
+	wl, err := newWorkload()
+	if err != nil {
+		return badInput(err)
+	}
+
+	ctx := cmd.Context()
+	notes := cmd.OutOrStdout()
+	if o.output != outputTable {
+		notes = cmd.ErrOrStderr()
+	}
+	if len(topts.Endpoints) == 0 {
+		fmt.Fprintf(notes, "no --endpoints: starting an embedded etcd %s on this machine (data dir: %s)\n",
+			buildinfo.EtcdVersion(), describeDataDir(topts.DataDir))
+	}
+	t, err := target.Open(ctx, topts, o.conns)
+	if err != nil {
+		return err
+	}
+	defer t.Close()
+
+	if o.cpuProfile != "" {
+		stop, err := startCPUProfile(o.cpuProfile)
+		if err != nil {
+			return badInput(err)
+		}
+		defer stop()
+	}
+	res := newResult(cmd)
+	res.Target = t.Info(ctx)
+	bar := newProgress(cmd.ErrOrStderr(), wl.Name(), cfg)
+	cfg.OnSecond = bar.second
+	wr, err := workloads.Session{Config: cfg, Clients: t.Clients(), Force: o.force}.Run(ctx, wl)
+	bar.finish()
+	res.EndedAt = now()
+	switch {
+	case wr != nil:
+		res.Workloads = append(res.Workloads, wr)
+		res.EndReason = wr.EndReason
+	case ctx.Err() != nil:
+		res.EndReason = workloads.EndInterrupted
+	default:
+		return err
+	}
+	return emit(cmd.OutOrStdout(), o.output, o.out, res)
+}
+
+func describeDataDir(dir string) string {
+	if dir == "" {
+		return "a temporary folder, removed afterwards"
+	}
+	return dir
+}
+
+// newResult starts the result file of a command.
+func newResult(cmd *cobra.Command) *reports.Result {
+	return &reports.Result{Schema: reports.Schema, ToolVersion: buildinfo.ToolVersion(),
+		EtcdClient: buildinfo.EtcdVersion(), Command: cmd.CommandPath(), StartedAt: now(),
+		EndReason: workloads.EndCompleted, Host: reports.ThisHost()}
+}
+
+func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }
+
+// emit writes the result file if asked and prints the result in format.
+func emit(w io.Writer, format, out string, res *reports.Result) error {
+	if out != "" {
+		if err := reports.WriteFile(out, res); err != nil {
+			return err
+		}
+	}
+	if format == outputJSON {
+		return reports.WriteJSON(w, res)
+	}
+	return reports.WriteText(w, res)
+}

@@ -1,0 +1,45 @@
+// Command etcdtune tells how an etcd cluster will behave and how to set it
+// up: it drives real load, measures the machine and the network, and
+// recommends the settings.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+// run executes the command line and returns the exit code. The first
+// Ctrl-C cancels the context, so the load stops and the partial result is
+// still written; a second one exits at once.
+func run(args []string) int {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sigs
+		fmt.Fprintln(os.Stderr, "etcdtune: interrupted: stopping the load and writing the partial result (Ctrl-C again to quit at once)")
+		cancel()
+		<-sigs
+		os.Exit(exitInterrupted)
+	}()
+
+	root := newRootCommand()
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	code := exitCode(err)
+	if err != nil && !isSilent(err) {
+		fmt.Fprintf(os.Stderr, "etcdtune: %s\n", oneLine(err))
+	}
+	if code == exitOK && ctx.Err() != nil {
+		return exitInterrupted
+	}
+	return code
+}

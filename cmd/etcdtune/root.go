@@ -1,0 +1,25 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+)
+
+func newRootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "etcdtune",
+		Short: "Measure how an etcd cluster behaves under load and recommend its settings",
+		Long: `etcdtune drives real load against etcd, measures the machine and the network,
+and recommends the settings. Without --endpoints it starts an embedded etcd
+on this machine's disk, so it works out of the box.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput(err) })
+	root.AddCommand(newVersionCommand(), newBenchCommand())
+	return root
+}
+
+// noArgs refuses positional arguments as bad input (exit 2).
+func noArgs(cmd *cobra.Command, args []string) error {
+	return badInput(cobra.NoArgs(cmd, args))
+}

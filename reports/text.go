@@ -1,0 +1,106 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/etcdtune/etcdtune/workloads"
+)
+
+// WriteText writes the terminal summary of a result: the target, then each
+// workload's throughput, errors and latency.
+func WriteText(w io.Writer, r *Result) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "target\t%s\n", describeTarget(r))
+	for _, wl := range r.Workloads {
+		writeWorkloadText(tw, wl)
+	}
+	if r.Error != "" {
+		fmt.Fprintf(tw, "error\t%s\n", r.Error)
+	}
+	return tw.Flush()
+}
+
+func describeTarget(r *Result) string {
+	t := r.Target
+	kind := "cluster"
+	if t.Embedded {
+		kind = "embedded etcd"
+	}
+	s := fmt.Sprintf("%s v%s at %s", kind, t.ServerVersion, strings.Join(t.Endpoints, ","))
+	if n := len(t.Members); n > 1 {
+		s += fmt.Sprintf(" (%d members)", n)
+	}
+	return s
+}
+
+func writeWorkloadText(w io.Writer, r *workloads.Result) {
+	fmt.Fprintf(w, "\n%s\t%s\n", r.Name, describeRun(r))
+	fmt.Fprintf(w, "  requests\t%d ok, %d errors%s\n", r.Ops, r.Errors, errorKinds(r.ErrorKinds))
+	fmt.Fprintf(w, "  throughput\t%.0f ops/s\n", r.ThroughputOpsS)
+	if ol := r.OpenLoop; ol != nil {
+		fmt.Fprintf(w, "  rate\ttarget %.0f/s, achieved %.1f/s: %d of %d scheduled sends went out, %d late (max lag %.1f ms)\n",
+			ol.TargetRate, ol.AchievedRate, ol.Sent, ol.Scheduled, ol.LateSends, ol.MaxSendLagMs)
+		fmt.Fprintf(w, "  latency\t%s  (from the intended send time)\n", latencyLine(r.LatencyMs))
+		if r.ServiceLatencyMs != nil {
+			fmt.Fprintf(w, "  service\t%s  (from the actual send)\n", latencyLine(*r.ServiceLatencyMs))
+		}
+	} else {
+		fmt.Fprintf(w, "  latency\t%s\n", latencyLine(r.LatencyMs))
+	}
+	for _, k := range slices.Sorted(maps.Keys(r.Kinds)) {
+		fmt.Fprintf(w, "  %s\t%d ok, %d errors; %s\n", k, r.Kinds[k].Ops, r.Kinds[k].Errors, latencyLine(r.Kinds[k].LatencyMs))
+	}
+	fmt.Fprintf(w, "  client\tCPU %.1f µs/request, peak RSS %.0f MB\n", r.Client.CPUMicrosOp, float64(r.Client.MaxRSSBytes)/1e6)
+	for _, warn := range r.Warnings {
+		fmt.Fprintf(w, "  warning\t%s\n", warn)
+	}
+}
+
+func describeRun(r *workloads.Result) string {
+	var b strings.Builder
+	switch r.Mode {
+	case workloads.ModeOpen:
+		fmt.Fprintf(&b, "open loop at %v/s over %v connections", r.TargetRate, r.Params["conns"])
+	default:
+		fmt.Fprintf(&b, "closed loop, %v clients over %v connections", r.Params["clients"], r.Params["conns"])
+	}
+	fmt.Fprintf(&b, ", %.1fs", r.DurationS)
+	if r.WarmupS > 0 {
+		fmt.Fprintf(&b, " after %.1fs warm-up (%d requests)", r.WarmupS, r.WarmupOps+r.WarmupErrors)
+	}
+	fmt.Fprintf(&b, ", %s", r.EndReason)
+	return b.String()
+}
+
+func latencyLine(l workloads.LatencySummary) string {
+	return fmt.Sprintf("min %s  mean %s  p50 %s  p90 %s  p99 %s  p99.9 %s  max %s ms",
+		ms(l.Min), ms(l.Mean), ms(l.P50), ms(l.P90), ms(l.P99), ms(l.P999), ms(l.Max))
+}
+
+// ms prints a latency with three significant digits, as the histograms keep.
+func ms(v float64) string {
+	switch {
+	case v >= 100:
+		return fmt.Sprintf("%.0f", v)
+	case v >= 10:
+		return fmt.Sprintf("%.1f", v)
+	default:
+		return fmt.Sprintf("%.2f", v)
+	}
+}
+
+func errorKinds(m map[string]int64) string {
+	if len(m) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
+}

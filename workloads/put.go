@@ -1,0 +1,123 @@
+package workloads
+
+import (
+	"context"
+	"fmt"
+
+	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
+	clientv3 "go.etcd.io/etcd/client/v3"
+)
+
+// MaxTxnOps is etcd's default limit of operations in one txn (--max-txn-ops).
+const MaxTxnOps = 128
+
+// PutOptions configure the put workload.
+type PutOptions struct {
+	Keys    KeySpec
+	ValSize int
+	// TxnOps > 0 sends each write as one Txn of that many puts, on
+	// consecutive keys so that no txn names a key twice (etcd refuses that).
+	TxnOps int
+}
+
+// Put writes values of a fixed size under the prefix.
+type Put struct {
+	opts  PutOptions
+	value []byte
+	picks *KeyPickers
+}
+
+// NewPut validates the options and returns the workload.
+func NewPut(o PutOptions) (*Put, error) {
+	if err := o.Keys.Validate(); err != nil {
+		return nil, err
+	}
+	switch {
+	case o.TxnOps < 0 || o.TxnOps > MaxTxnOps:
+		return nil, fmt.Errorf("--txn-ops must be between 0 and %d (etcd's --max-txn-ops), got %d", MaxTxnOps, o.TxnOps)
+	case uint64(o.TxnOps) > o.Keys.Space:
+		return nil, fmt.Errorf("--txn-ops %d needs at least that many keys, but --key-space is %d: etcd refuses a txn that puts one key twice", o.TxnOps, o.Keys.Space)
+	}
+	if err := checkValueSize(o.Keys, o.ValSize, o.TxnOps); err != nil {
+		return nil, err
+	}
+	return &Put{opts: o, value: NewValue(o.ValSize, o.Keys.Seed), picks: NewKeyPickers(o.Keys)}, nil
+}
+
+// Name implements Workload.
+func (p *Put) Name() string { return "put" }
+
+// Kinds implements Workload.
+func (p *Put) Kinds() []string {
+	if p.opts.TxnOps > 0 {
+		return []string{"txn"}
+	}
+	return []string{"put"}
+}
+
+// Keys implements Workload.
+func (p *Put) Keys() KeySpec { return p.opts.Keys }
+
+// Params implements Workload.
+func (p *Put) Params() map[string]any {
+	m := keyParams(p.opts.Keys)
+	m["val_size"] = p.opts.ValSize
+	m["txn_ops"] = p.opts.TxnOps
+	return m
+}
+
+// Prepare implements Workload; put needs nothing beforehand.
+func (p *Put) Prepare(context.Context, []*clientv3.Client) error { return nil }
+
+// NewSender implements Workload. It talks to etcd's KV service directly on
+// the client's connection (interceptors, auth and balancing included) and
+// reuses one request per worker, so that a put costs the client little more
+// than its gRPC call.
+func (p *Put) NewSender(id int, c *clientv3.Client) Sender {
+	s := &putSender{kv: pb.NewKVClient(c.ActiveConnection()), pick: p.picks.Picker(id),
+		space: p.opts.Keys.Space}
+	if p.opts.TxnOps == 0 {
+		s.key = NewKeyBuffer(p.opts.Keys)
+		s.put = pb.PutRequest{Value: p.value}
+		return s
+	}
+	for range p.opts.TxnOps {
+		req := &pb.RequestOp_RequestPut{RequestPut: &pb.PutRequest{Value: p.value}}
+		s.txn.Success = append(s.txn.Success, &pb.RequestOp{Request: req})
+		s.txnKeys = append(s.txnKeys, NewKeyBuffer(p.opts.Keys))
+	}
+	return s
+}
+
+type putSender struct {
+	kv      pb.KVClient
+	pick    *KeyPicker
+	space   uint64
+	key     *KeyBuffer
+	put     pb.PutRequest
+	txn     pb.TxnRequest
+	txnKeys []*KeyBuffer
+}
+
+func (s *putSender) Send(ctx context.Context) (int, error) {
+	if s.key != nil {
+		s.put.Key = s.key.Set(s.pick.Next())
+		_, err := s.kv.Put(ctx, &s.put, callOpts...)
+		return 0, err
+	}
+	first := s.pick.Next()
+	for j, op := range s.txn.Success {
+		op.GetRequestPut().Key = s.txnKeys[j].Set((first + uint64(j)) % s.space)
+	}
+	_, err := s.kv.Txn(ctx, &s.txn, callOpts...)
+	return 0, err
+}
+
+// keyParams are the key parameters every workload reports.
+func keyParams(k KeySpec) map[string]any {
+	m := map[string]any{"prefix": k.Prefix, "key_size": k.Size, "key_space": k.Space, "key_dist": k.Dist, "seed": k.Seed}
+	if k.Dist == DistZipf {
+		m["zipf_s"] = k.ZipfS
+	}
+	return m
+}

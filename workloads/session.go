@@ -1,0 +1,93 @@
+package workloads
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
+)
+
+// cleanupTimeout bounds the deletion of a run's keys, which must happen even
+// after Ctrl-C, so it cannot wait on the run's context.
+const cleanupTimeout = 30 * time.Second
+
+// PrefixInUseError is returned when the prefix already holds keys and the
+// run was not told to use it anyway.
+type PrefixInUseError struct {
+	Prefix string
+	Keys   int64
+}
+
+func (e *PrefixInUseError) Error() string {
+	return fmt.Sprintf("prefix %q already holds %d keys; choose another --prefix, or pass --force to use it (keys of etcdtune's shape under it are deleted at the end)", e.Prefix, e.Keys)
+}
+
+// PrepareError is returned when a workload could not prepare its data.
+type PrepareError struct{ Err error }
+
+func (e *PrepareError) Error() string { return "prepare: " + e.Err.Error() }
+func (e *PrepareError) Unwrap() error { return e.Err }
+
+// Session runs one workload under etcdtune's rules for a cluster it does
+// not own: it writes only under the prefix, refuses a prefix that holds
+// keys unless Force, and deletes the keys it wrote at the end, whatever
+// ended the run.
+type Session struct {
+	Config  Config
+	Clients []*clientv3.Client
+	Force   bool
+}
+
+// Run checks the prefix, prepares, drives the load and cleans up. A result
+// comes back whenever the load ran, also when ctx was cancelled.
+func (s Session) Run(ctx context.Context, wl Workload) (res *Result, err error) {
+	if err := s.Config.Validate(); err != nil {
+		return nil, err
+	}
+	if len(s.Clients) == 0 {
+		return nil, errors.New("no client connections")
+	}
+	keys := wl.Keys()
+	if err := CheckPrefix(ctx, s.Clients[0], keys.Prefix, s.Force); err != nil {
+		return nil, err
+	}
+	defer func() {
+		if cerr := Cleanup(context.WithoutCancel(ctx), s.Clients[0], keys); cerr != nil {
+			if res != nil {
+				res.Warnings = append(res.Warnings, cerr.Error())
+			} else {
+				err = errors.Join(err, cerr)
+			}
+		}
+	}()
+	if err := wl.Prepare(ctx, s.Clients); err != nil {
+		return nil, &PrepareError{Err: err}
+	}
+	return Run(ctx, s.Config, wl, s.Clients)
+}
+
+// CheckPrefix refuses a prefix that already holds keys, unless force.
+func CheckPrefix(ctx context.Context, c *clientv3.Client, prefix string, force bool) error {
+	resp, err := c.Get(ctx, prefix, clientv3.WithPrefix(), clientv3.WithCountOnly())
+	if err != nil {
+		return fmt.Errorf("check prefix %q: %w", prefix, err)
+	}
+	if resp.Count > 0 && !force {
+		return &PrefixInUseError{Prefix: prefix, Keys: resp.Count}
+	}
+	return nil
+}
+
+// Cleanup deletes every key of the spec's shape under its prefix, and
+// nothing else.
+func Cleanup(ctx context.Context, c *clientv3.Client, keys KeySpec) error {
+	ctx, cancel := context.WithTimeout(ctx, cleanupTimeout)
+	defer cancel()
+	start, end := keys.Range()
+	if _, err := c.Delete(ctx, start, clientv3.WithRange(end)); err != nil {
+		return fmt.Errorf("could not delete etcdtune's keys under %q (%v); delete them with: etcdctl del %q %q", keys.Prefix, err, start, end)
+	}
+	return nil
+}
