@@ -66,7 +66,13 @@ func Run(ctx context.Context, cfg Config, wl Workload, clients []*clientv3.Clien
 		return nil, errors.New("no client connections")
 	}
 	e := &engine{cfg: cfg, wl: wl, clients: clients, rec: NewRecorder(wl.Kinds(), cfg.Rate > 0)}
-	return e.run(ctx), nil
+	res := e.run(ctx)
+	if f, ok := wl.(Finisher); ok {
+		if err := f.Finish(context.WithoutCancel(ctx), res); err != nil {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("%s: %v", wl.Name(), err))
+		}
+	}
+	return res, nil
 }
 
 // engine is one run of a workload.
@@ -114,14 +120,15 @@ func (e *engine) windowEnd() time.Duration {
 // since is the offset from the start of the run, on the monotonic clock.
 func (e *engine) since() time.Duration { return time.Since(e.start) }
 
-// send sends one request of sender s with the request timeout, and returns
-// its kind, its completion offset and its error.
-func (e *engine) send(s Sender) (int, time.Duration, error) {
+// send sends one request of sender s, meant to go out at offset intended,
+// with the request timeout, and returns its kind, its completion offset and
+// its error.
+func (e *engine) send(s Sender, intended time.Duration) (int, time.Duration, error) {
 	rctx, cancel := context.Background(), context.CancelFunc(nil)
 	if e.cfg.RequestTimeout > 0 {
 		rctx, cancel = context.WithTimeout(rctx, e.cfg.RequestTimeout)
 	}
-	kind, err := s.Send(rctx)
+	kind, err := s.Send(rctx, e.start.Add(intended))
 	if cancel != nil {
 		cancel()
 	}
@@ -154,7 +161,7 @@ func (e *engine) closedWorker(id int, budget *atomic.Int64) {
 		if !warm && e.cfg.Total > 0 && budget.Add(-1) < 0 {
 			return
 		}
-		kind, t1, err := e.send(s)
+		kind, t1, err := e.send(s, t0)
 		if warm {
 			e.rec.RecordWarmup(id, err)
 			continue

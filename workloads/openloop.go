@@ -140,7 +140,7 @@ func (e *engine) openWorker(id int, work <-chan time.Duration) {
 	s := e.wl.NewSender(id, e.clients[id%len(e.clients)])
 	for intended := range work {
 		t0 := e.since()
-		kind, t1, err := e.send(s)
+		kind, t1, err := e.send(s, intended)
 		if intended < e.cfg.Warmup {
 			e.rec.RecordWarmup(id, err)
 			continue

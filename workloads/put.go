@@ -3,6 +3,7 @@ package workloads
 import (
 	"context"
 	"fmt"
+	"time"
 
 	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
 	clientv3 "go.etcd.io/etcd/client/v3"
@@ -99,7 +100,7 @@ type putSender struct {
 	txnKeys []*KeyBuffer
 }
 
-func (s *putSender) Send(ctx context.Context) (int, error) {
+func (s *putSender) Send(ctx context.Context, _ time.Time) (int, error) {
 	if s.key != nil {
 		s.put.Key = s.key.Set(s.pick.Next())
 		_, err := s.kv.Put(ctx, &s.put, callOpts...)

@@ -3,6 +3,7 @@ package workloads
 import (
 	"context"
 	"fmt"
+	"time"
 
 	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
 	clientv3 "go.etcd.io/etcd/client/v3"
@@ -105,7 +106,7 @@ type rangeSender struct {
 	req  pb.RangeRequest
 }
 
-func (s *rangeSender) Send(ctx context.Context) (int, error) {
+func (s *rangeSender) Send(ctx context.Context, _ time.Time) (int, error) {
 	if s.key != nil {
 		s.req.Key = s.key.Set(s.pick.Next())
 	}

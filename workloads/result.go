@@ -39,6 +39,7 @@ type Result struct {
 	Kinds            map[string]KindStat `json:"kinds,omitempty"`
 	OpenLoop         *OpenLoopStats      `json:"open_loop,omitempty"`
 	Client           ClientStats         `json:"client"`
+	Counters         map[string]int64    `json:"counters,omitempty"` // workload-specific counts (CAS conflicts, ...)
 	Series           []SeriesPoint       `json:"series"`
 	Warnings         []string            `json:"warnings,omitempty"`
 }

@@ -2,6 +2,7 @@ package workloads
 
 import (
 	"context"
+	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
@@ -28,6 +29,16 @@ type Workload interface {
 
 // A Sender sends one request at a time for one worker.
 type Sender interface {
-	// Send sends one request and returns the index of its kind.
-	Send(ctx context.Context) (kind int, err error)
+	// Send sends one request and returns the index of its kind. intended is
+	// when the request was meant to go out: the schedule's time in open
+	// loop, now in closed loop. A workload whose figures start from the send
+	// (watch delivery) stamps it into what it writes.
+	Send(ctx context.Context, intended time.Time) (kind int, err error)
+}
+
+// A Finisher is a workload with figures of its own beyond the engine's
+// (watch integrity, CAS conflicts): Finish runs once the load has ended,
+// before the cleanup, and adds them to the result.
+type Finisher interface {
+	Finish(ctx context.Context, r *Result) error
 }
