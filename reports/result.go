@@ -34,7 +34,7 @@ type Result struct {
 	Error       string                     `json:"error,omitempty"`
 	Target      target.Info                `json:"target"`
 	Host        Host                       `json:"host"`
-	Probes      map[string]json.RawMessage `json:"probes,omitempty"`
+	Probes      Probes                     `json:"probes"`
 	Workloads   []*workloads.Result        `json:"workloads"`
 	Advice      []json.RawMessage          `json:"advice,omitempty"`
 }
