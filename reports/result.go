@@ -24,19 +24,19 @@ const schemaPrefix = "etcdtune.result/"
 
 // Result is the result file: everything one etcdtune run found.
 type Result struct {
-	Schema      string                     `json:"schema"`
-	ToolVersion string                     `json:"tool_version"`
-	EtcdClient  string                     `json:"etcd_client_version"`
-	Command     string                     `json:"command"`
-	StartedAt   string                     `json:"started_at"`
-	EndedAt     string                     `json:"ended_at"`
-	EndReason   string                     `json:"end_reason"`
-	Error       string                     `json:"error,omitempty"`
-	Target      target.Info                `json:"target"`
-	Host        Host                       `json:"host"`
-	Probes      Probes                     `json:"probes"`
-	Workloads   []*workloads.Result        `json:"workloads"`
-	Advice      []json.RawMessage          `json:"advice,omitempty"`
+	Schema      string              `json:"schema"`
+	ToolVersion string              `json:"tool_version"`
+	EtcdClient  string              `json:"etcd_client_version"`
+	Command     string              `json:"command"`
+	StartedAt   string              `json:"started_at"`
+	EndedAt     string              `json:"ended_at"`
+	EndReason   string              `json:"end_reason"`
+	Error       string              `json:"error,omitempty"`
+	Target      target.Info         `json:"target"`
+	Host        Host                `json:"host"`
+	Probes      Probes              `json:"probes"`
+	Workloads   []*workloads.Result `json:"workloads"`
+	Advice      []json.RawMessage   `json:"advice,omitempty"`
 }
 
 // Host is the machine the load ran from, as far as the run itself knows;
