@@ -74,7 +74,7 @@ func etcdCacheDir() (string, error) {
 // buildEtcdInto runs go build into a temporary folder beside bin, then
 // renames the result to bin, so that nobody ever sees half a binary.
 func buildEtcdInto(ctx context.Context, dir, bin string) error {
-	modDir, err := moduleRoot(ctx)
+	modDir, err := ModuleRoot(ctx)
 	if err != nil {
 		return err
 	}
@@ -97,9 +97,10 @@ func buildEtcdInto(ctx context.Context, dir, bin string) error {
 	return nil
 }
 
-// moduleRoot is the folder of the go.mod that governs the working directory,
-// as the go command sees it.
-func moduleRoot(ctx context.Context) (string, error) {
+// ModuleRoot is the folder of the go.mod that governs the working directory,
+// as the go command sees it: etcdtune's source tree, where the pinned etcd
+// and the tools are built.
+func ModuleRoot(ctx context.Context) (string, error) {
 	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
 	if err != nil {
 		return "", fmt.Errorf("go env GOMOD: %w", err)

@@ -77,20 +77,23 @@ func Run(ctx context.Context, cfg Config, wl Workload, clients []*clientv3.Clien
 
 // engine is one run of a workload.
 type engine struct {
-	cfg     Config
-	wl      Workload
-	clients []*clientv3.Client
-	rec     *Recorder
-	start   time.Time
-	stopped atomic.Bool  // set when the load must end
-	lastEnd atomic.Int64 // offset of the last completion, ns
-	open    OpenLoopStats
+	cfg      Config
+	wl       Workload
+	clients  []*clientv3.Client
+	rec      *Recorder
+	start    time.Time
+	stopped  atomic.Bool  // set when the load must end
+	lastEnd  atomic.Int64 // offset of the last completion, ns
+	open     OpenLoopStats
+	watchdog *watchdog
 }
 
 func (e *engine) run(ctx context.Context) *Result {
 	startedAt := time.Now()
 	e.start = startedAt
 	cpu0 := cpuTime()
+	e.watchdog = startWatchdog(e.cfg.RequestTimeout, e.since)
+	defer e.watchdog.stop()
 	clock := e.startClock()
 	var interrupted bool
 	if e.cfg.Rate > 0 {
@@ -120,17 +123,14 @@ func (e *engine) windowEnd() time.Duration {
 // since is the offset from the start of the run, on the monotonic clock.
 func (e *engine) since() time.Duration { return time.Since(e.start) }
 
-// send sends one request of sender s, meant to go out at offset intended,
-// with the request timeout, and returns its kind, its completion offset and
-// its error.
-func (e *engine) send(s Sender, intended time.Duration) (int, time.Duration, error) {
-	rctx, cancel := context.Background(), context.CancelFunc(nil)
-	if e.cfg.RequestTimeout > 0 {
-		rctx, cancel = context.WithTimeout(rctx, e.cfg.RequestTimeout)
-	}
-	kind, err := s.Send(rctx, e.start.Add(intended))
-	if cancel != nil {
-		cancel()
+// send sends one request of sender s from a worker's slot, meant to go out
+// at offset intended and going out at offset sent, and returns its kind,
+// its completion offset and its error.
+func (e *engine) send(s Sender, slot *requestSlot, intended, sent time.Duration) (int, time.Duration, error) {
+	ctx := slot.begin(sent)
+	kind, err := s.Send(ctx, e.start.Add(intended))
+	if slot.end() && err != nil {
+		err = errRequestTimeout
 	}
 	done := e.since()
 	storeMax(&e.lastEnd, int64(done))
@@ -155,13 +155,14 @@ func (e *engine) runClosed(ctx context.Context) bool {
 
 func (e *engine) closedWorker(id int, budget *atomic.Int64) {
 	s := e.wl.NewSender(id, e.clients[id%len(e.clients)])
+	slot := e.watchdog.slot()
 	for !e.stopped.Load() {
 		t0 := e.since()
 		warm := t0 < e.cfg.Warmup
 		if !warm && e.cfg.Total > 0 && budget.Add(-1) < 0 {
 			return
 		}
-		kind, t1, err := e.send(s, t0)
+		kind, t1, err := e.send(s, slot, t0, t0)
 		if warm {
 			e.rec.RecordWarmup(id, err)
 			continue

@@ -36,7 +36,7 @@ func TestOpenLoopShowsPausedServer(t *testing.T) {
 	cs := clients(t, 2, c.Endpoints())
 	wl := newPut(t, workloads.PutOptions{Keys: keys(1000), ValSize: 64})
 	const duration = 5 * time.Second
-	cfg := workloads.Config{Rate: 1000, MaxInflight: 20, Duration: duration, RequestTimeout: 10 * time.Second}
+	cfg := workloads.Config{Rate: 500, MaxInflight: 50, Duration: duration, RequestTimeout: 10 * time.Second}
 
 	type outcome struct {
 		res *workloads.Result

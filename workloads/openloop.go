@@ -138,9 +138,10 @@ func (e *engine) closeSchedule(p ConstantPacer, sent int64, interrupted bool) {
 
 func (e *engine) openWorker(id int, work <-chan time.Duration) {
 	s := e.wl.NewSender(id, e.clients[id%len(e.clients)])
+	slot := e.watchdog.slot()
 	for intended := range work {
 		t0 := e.since()
-		kind, t1, err := e.send(s, intended)
+		kind, t1, err := e.send(s, slot, intended, t0)
 		if intended < e.cfg.Warmup {
 			e.rec.RecordWarmup(id, err)
 			continue

@@ -1,0 +1,118 @@
+// Command benchrun measures etcdtune as a whole process, the way a user runs
+// it, against a real etcd process on this machine, and measures etcd's own
+// benchmark tool (tools/benchmark) at the same settings in the same run as the
+// reference. It prints plain tables: client cost per request, peak memory as
+// the request count grows, and throughput and latency by client count.
+//
+// Run it from the module root (make bench does): go run ./internal/benchrun [-quick].
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	quick := flag.Bool("quick", false, "fewer requests and shorter runs, for a faster, rougher pass")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Stdout, newPlan(*quick))
+	stop()
+	if err != nil {
+		printError(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+// plan is what a pass measures: request counts, repeats and durations.
+type plan struct {
+	quick        bool
+	costTotal    int64         // requests per run of the client cost comparison
+	costRepeats  int           // runs of each tool, interleaved
+	memSmall     int64         // requests of the smaller memory run
+	memLarge     int64         // requests of the larger memory run
+	sweepClients []int         // client counts of the embedded sweep
+	sweepFor     time.Duration // length of each sweep run
+}
+
+// newPlan returns the full plan, or the quick one.
+func newPlan(quick bool) plan {
+	p := plan{costTotal: 100_000, costRepeats: 3, memSmall: 100_000, memLarge: 1_000_000,
+		sweepClients: []int{1, 16, 64, 256}, sweepFor: 10 * time.Second}
+	if quick {
+		p.quick, p.costTotal, p.memSmall, p.memLarge, p.sweepFor = true, 20_000, 20_000, 200_000, 3*time.Second
+	}
+	return p
+}
+
+// run builds the tools, starts etcd and runs every measurement, printing
+// each table as soon as it is complete.
+func run(ctx context.Context, w io.Writer, p plan) error {
+	work, err := os.MkdirTemp("", "etcdtune-benchrun-")
+	if err != nil {
+		return fmt.Errorf("temp dir: %w", err)
+	}
+	defer os.RemoveAll(work)
+	started := time.Now()
+	t, err := buildTools(ctx, work)
+	if err != nil {
+		return err
+	}
+	printHeader(w, t, p, started)
+	if err := runAgainstServer(ctx, w, t, p, work); err != nil {
+		return err
+	}
+	sweep, err := runSweep(ctx, t, p, work)
+	if err != nil {
+		return err
+	}
+	printSweep(w, sweep, p)
+	fmt.Fprintf(w, "\ntotal time: %s\n", time.Since(started).Round(time.Second))
+	return nil
+}
+
+// runAgainstServer runs the client cost comparison and the memory runs
+// against one etcd process, which it stops before returning so that the
+// embedded sweep has the cores to itself.
+func runAgainstServer(ctx context.Context, w io.Writer, t tools, p plan, work string) (err error) {
+	srv, err := startServer(ctx, t.etcd, work)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, srv.Close()) }()
+	cost, err := runCost(ctx, srv, t, p, work)
+	if err != nil {
+		return err
+	}
+	printCost(w, cost, p)
+	mem, err := runMemory(ctx, srv, t, p, work)
+	if err != nil {
+		return err
+	}
+	printMemory(w, mem, p)
+	return nil
+}
+
+// printError writes the error's first line as the one-line message, and
+// anything more (a child's stderr tail, an etcd log tail) indented below it.
+func printError(w io.Writer, err error) {
+	first, rest, _ := strings.Cut(err.Error(), "\n")
+	fmt.Fprintf(w, "benchrun: %s\n", first)
+	var ce *childError
+	if errors.As(err, &ce) && ce.tail != "" {
+		rest = strings.TrimSpace(rest + "\nend of its stderr:\n" + ce.tail)
+	}
+	for _, line := range strings.Split(rest, "\n") {
+		if line != "" {
+			fmt.Fprintf(w, "  | %s\n", line)
+		}
+	}
+}
