@@ -55,6 +55,15 @@ func writeWorkloadText(w io.Writer, r *workloads.Result) {
 	for _, k := range slices.Sorted(maps.Keys(r.Kinds)) {
 		fmt.Fprintf(w, "  %s\t%d ok, %d errors; %s\n", k, r.Kinds[k].Ops, r.Kinds[k].Errors, latencyLine(r.Kinds[k].LatencyMs))
 	}
+	if len(r.Counters) > 0 {
+		fmt.Fprintf(w, "  counters\t%s\n", counterLine(r.Counters))
+	}
+	if x := r.Lease; x != nil {
+		fmt.Fprintf(w, "  expiry\t%s  (from the end of a %d s lease to its key's delete event)\n", latencyLine(x.DelayMs), x.TTLS)
+	}
+	if r.Watch != nil {
+		writeWatchText(w, r.Watch)
+	}
 	fmt.Fprintf(w, "  client\tCPU %.1f µs/request, peak RSS %.0f MB\n", r.Client.CPUMicrosOp, float64(r.Client.MaxRSSBytes)/1e6)
 	for _, warn := range r.Warnings {
 		fmt.Fprintf(w, "  warning\t%s\n", warn)
@@ -103,4 +112,31 @@ func errorKinds(m map[string]int64) string {
 		parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
 	}
 	return " (" + strings.Join(parts, ", ") + ")"
+}
+
+// counterLine lists a workload's own counts (CAS conflicts, lease
+// expiries, ...) by name.
+func counterLine(m map[string]int64) string {
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// writeWatchText is the watch workload's block: delivery from the put's
+// intended send time, creation, catch-up, integrity and the slow watchers.
+func writeWatchText(w io.Writer, x *workloads.WatchStats) {
+	fmt.Fprintf(w, "  watchers\t%d over %d streams, from revision %d; %.0f events/s\n", x.Watchers, x.Streams, x.StartRevision, x.EventsPerS)
+	fmt.Fprintf(w, "  delivery\t%s  (put's intended send -> event at each watcher)\n", latencyLine(x.DeliveryMs))
+	fmt.Fprintf(w, "  create\t%s\n", latencyLine(x.CreateMs))
+	if x.CatchUpMs != nil {
+		fmt.Fprintf(w, "  catch-up\t%s  (%d history events)\n", latencyLine(*x.CatchUpMs), x.HistoryEvents)
+	}
+	fmt.Fprintf(w, "  events\t%d expected, %d received, %d missing, %d duplicated, %d out of order; %d watches cancelled (%d compacted)\n",
+		x.EventsExpected, x.EventsReceived, x.EventsMissing, x.EventsDuplicated, x.EventsOutOfOrder, x.Cancelled, x.Compacted)
+	if s := x.Slow; s != nil {
+		fmt.Fprintf(w, "  slow\t%d watchers reading every %.0f ms: %d delayed over 1 s (max %.0f ms), %d events behind at the end, %d cancelled (%d compacted)\n",
+			s.Watchers, s.ReadDelayMs, s.Delayed, s.MaxLagMs, s.EventsBehind, s.Cancelled, s.Compacted)
+	}
 }

@@ -14,7 +14,7 @@ import (
 )
 
 // clients opens n connections to endpoints, closed when the test ends.
-func clients(t *testing.T, n int, endpoints []string) []*clientv3.Client {
+func clients(t testing.TB, n int, endpoints []string) []*clientv3.Client {
 	t.Helper()
 	var cs []*clientv3.Client
 	for range n {

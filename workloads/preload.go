@@ -16,6 +16,18 @@ const preloadWorkersPerConn = 16
 // Preload writes keys 0..n-1 of spec with value, spreading the puts over
 // the clients. It stops at the first error.
 func Preload(ctx context.Context, clients []*clientv3.Client, spec KeySpec, n uint64, value []byte) error {
+	val := string(value)
+	return forEachIndex(ctx, clients, n, func(ctx context.Context, c *clientv3.Client, i uint64) error {
+		if _, err := c.Put(ctx, spec.Key(i), val); err != nil {
+			return fmt.Errorf("preload key %d of %d: %w", i, n, err)
+		}
+		return nil
+	})
+}
+
+// forEachIndex calls do for every index 0..n-1, preloadWorkersPerConn calls
+// in flight on each client, and stops at the first error, which it returns.
+func forEachIndex(ctx context.Context, clients []*clientv3.Client, n uint64, do func(context.Context, *clientv3.Client, uint64) error) error {
 	if n == 0 {
 		return nil
 	}
@@ -25,15 +37,14 @@ func Preload(ctx context.Context, clients []*clientv3.Client, spec KeySpec, n ui
 	var once sync.Once
 	var firstErr error
 	var wg sync.WaitGroup
-	val := string(value)
 	for w := 0; w < preloadWorkersPerConn*len(clients); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			c := clients[w%len(clients)]
 			for i := next.Add(1) - 1; i < n && ctx.Err() == nil; i = next.Add(1) - 1 {
-				if _, err := c.Put(ctx, spec.Key(i), val); err != nil {
-					once.Do(func() { firstErr = fmt.Errorf("preload key %d of %d: %w", i, n, err); cancel() })
+				if err := do(ctx, c, i); err != nil {
+					once.Do(func() { firstErr = err; cancel() })
 					return
 				}
 			}

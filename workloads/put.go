@@ -19,6 +19,9 @@ type PutOptions struct {
 	// TxnOps > 0 sends each write as one Txn of that many puts, on
 	// consecutive keys so that no txn names a key twice (etcd refuses that).
 	TxnOps int
+	// TxnReads of the TxnOps are single-key ranges instead of puts (a
+	// read/write txn); the rest are puts.
+	TxnReads int
 }
 
 // Put writes values of a fixed size under the prefix.
@@ -38,6 +41,8 @@ func NewPut(o PutOptions) (*Put, error) {
 		return nil, fmt.Errorf("--txn-ops must be between 0 and %d (etcd's --max-txn-ops), got %d", MaxTxnOps, o.TxnOps)
 	case uint64(o.TxnOps) > o.Keys.Space:
 		return nil, fmt.Errorf("--txn-ops %d needs at least that many keys, but --key-space is %d: etcd refuses a txn that puts one key twice", o.TxnOps, o.Keys.Space)
+	case o.TxnReads < 0 || o.TxnReads > o.TxnOps:
+		return nil, fmt.Errorf("--txn-reads must be between 0 and --txn-ops %d, got %d", o.TxnOps, o.TxnReads)
 	}
 	if err := checkValueSize(o.Keys, o.ValSize, o.TxnOps); err != nil {
 		return nil, err
@@ -64,6 +69,9 @@ func (p *Put) Params() map[string]any {
 	m := keyParams(p.opts.Keys)
 	m["val_size"] = p.opts.ValSize
 	m["txn_ops"] = p.opts.TxnOps
+	if p.opts.TxnReads > 0 {
+		m["txn_reads"] = p.opts.TxnReads
+	}
 	return m
 }
 
@@ -82,9 +90,12 @@ func (p *Put) NewSender(id int, c *clientv3.Client) Sender {
 		s.put = pb.PutRequest{Value: p.value}
 		return s
 	}
-	for range p.opts.TxnOps {
-		req := &pb.RequestOp_RequestPut{RequestPut: &pb.PutRequest{Value: p.value}}
-		s.txn.Success = append(s.txn.Success, &pb.RequestOp{Request: req})
+	for j := range p.opts.TxnOps {
+		op := &pb.RequestOp{Request: &pb.RequestOp_RequestPut{RequestPut: &pb.PutRequest{Value: p.value}}}
+		if j < p.opts.TxnReads {
+			op = &pb.RequestOp{Request: &pb.RequestOp_RequestRange{RequestRange: &pb.RangeRequest{}}}
+		}
+		s.txn.Success = append(s.txn.Success, op)
 		s.txnKeys = append(s.txnKeys, NewKeyBuffer(p.opts.Keys))
 	}
 	return s
@@ -108,7 +119,12 @@ func (s *putSender) Send(ctx context.Context, _ time.Time) (int, error) {
 	}
 	first := s.pick.Next()
 	for j, op := range s.txn.Success {
-		op.GetRequestPut().Key = s.txnKeys[j].Set((first + uint64(j)) % s.space)
+		key := s.txnKeys[j].Set((first + uint64(j)) % s.space)
+		if put := op.GetRequestPut(); put != nil {
+			put.Key = key
+		} else {
+			op.GetRequestRange().Key = key
+		}
 	}
 	_, err := s.kv.Txn(ctx, &s.txn, callOpts...)
 	return 0, err

@@ -39,7 +39,10 @@ type Result struct {
 	Kinds            map[string]KindStat `json:"kinds,omitempty"`
 	OpenLoop         *OpenLoopStats      `json:"open_loop,omitempty"`
 	Client           ClientStats         `json:"client"`
-	Counters         map[string]int64    `json:"counters,omitempty"` // workload-specific counts (CAS conflicts, ...)
+	Counters         map[string]int64    `json:"counters,omitempty"`     // workload-specific counts (CAS conflicts, ...)
+	K8s              *K8sStats           `json:"k8s,omitempty"`          // bench k8s: per-resource figures
+	Lease            *LeaseExpiry        `json:"lease_expiry,omitempty"` // the lease workload's expiry burst
+	Watch            *WatchStats         `json:"watch,omitempty"`        // bench watch: delivery and integrity
 	Series           []SeriesPoint       `json:"series"`
 	Warnings         []string            `json:"warnings,omitempty"`
 }

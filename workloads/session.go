@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
@@ -54,7 +55,7 @@ func (s Session) Run(ctx context.Context, wl Workload) (res *Result, err error) 
 		return nil, err
 	}
 	defer func() {
-		if cerr := Cleanup(context.WithoutCancel(ctx), s.Clients[0], keys); cerr != nil {
+		if cerr := cleanupWorkload(context.WithoutCancel(ctx), s.Clients[0], wl); cerr != nil {
 			if res != nil {
 				res.Warnings = append(res.Warnings, cerr.Error())
 			} else {
@@ -88,6 +89,50 @@ func Cleanup(ctx context.Context, c *clientv3.Client, keys KeySpec) error {
 	start, end := keys.Range()
 	if _, err := c.Delete(ctx, start, clientv3.WithRange(end)); err != nil {
 		return fmt.Errorf("could not delete etcdtune's keys under %q (%v); delete them with: etcdctl del %q %q", keys.Prefix, err, start, end)
+	}
+	return nil
+}
+
+// A RangeCleaner is a workload whose keys are not of the KeySpec's shape
+// (bench k8s lays out <prefix>registry/<resource>/...): the Session deletes
+// its CleanupRanges instead of the KeySpec's range. Every range must lie
+// under the KeySpec's prefix; the Session deletes none that does not.
+type RangeCleaner interface {
+	CleanupRanges() []KeyRange
+}
+
+// KeyRange is the half-open key range [Start, End).
+type KeyRange struct{ Start, End string }
+
+// cleanupWorkload deletes what wl wrote: its KeySpec's range, or its own
+// ranges if it is a RangeCleaner.
+func cleanupWorkload(ctx context.Context, c *clientv3.Client, wl Workload) error {
+	keys := wl.Keys()
+	rc, ok := wl.(RangeCleaner)
+	if !ok {
+		return Cleanup(ctx, c, keys)
+	}
+	ctx, cancel := context.WithTimeout(ctx, cleanupTimeout)
+	defer cancel()
+	for _, r := range rc.CleanupRanges() {
+		if err := r.under(keys.Prefix); err != nil {
+			return err
+		}
+		if _, err := c.Delete(ctx, r.Start, clientv3.WithRange(r.End)); err != nil {
+			return fmt.Errorf("could not delete etcdtune's keys under %q (%v); delete them with: etcdctl del %q %q", keys.Prefix, err, r.Start, r.End)
+		}
+	}
+	return nil
+}
+
+// under checks that every key of the range starts with prefix. Keys that
+// start with a prefix form one contiguous run in etcd's byte order, so a
+// range whose two ends both start with it (and that is not empty) holds no
+// other key.
+func (r KeyRange) under(prefix string) error {
+	if prefix == "" || len(r.Start) <= len(prefix) || !strings.HasPrefix(r.Start, prefix) ||
+		!strings.HasPrefix(r.End, prefix) || r.End <= r.Start {
+		return fmt.Errorf("refusing to delete [%q, %q): not a range under the prefix %q", r.Start, r.End, prefix)
 	}
 	return nil
 }

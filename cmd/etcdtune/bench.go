@@ -30,7 +30,7 @@ func newBenchCommand() *cobra.Command {
 		Short: "Drive one kind of load against etcd and measure it",
 		Args:  noArgs,
 	}
-	cmd.AddCommand(newBenchPutCommand(), newBenchRangeCommand())
+	cmd.AddCommand(newBenchPutCommand(), newBenchRangeCommand(), newBenchTxnCommand(), newBenchLeaseCommand(), newBenchMixedCommand(), newBenchK8sCommand(), newBenchWatchCommand())
 	return cmd
 }
 

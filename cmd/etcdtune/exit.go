@@ -45,6 +45,13 @@ func exitCode(err error) int {
 	if errors.As(err, &ce) {
 		return ce.code
 	}
+	// Packages below cmd mark input the target or the machine cannot
+	// honour (a history deeper than the revision, an unwritable folder) by
+	// this method, so every command maps it alike.
+	var in interface{ BadInput() bool }
+	if errors.As(err, &in) && in.BadInput() {
+		return exitBadInput
+	}
 	var unreachable *target.UnreachableError
 	var inUse *workloads.PrefixInUseError
 	var prep *workloads.PrepareError

@@ -1,0 +1,54 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/etcdtune/etcdtune/reports"
+)
+
+// Scale flags out of range or over etcd's request limit are bad input:
+// exit 2 and one line naming the flag.
+func TestBenchK8sBadInputExits2(t *testing.T) {
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--nodes", "0"}, "--nodes"},
+		{[]string{"--nodes", "6000"}, "--nodes"},
+		{[]string{"--pods-per-node", "-1"}, "--pods-per-node"},
+		{[]string{"--nodes", "5000", "--pods-per-node", "110"}, "150000"},
+		{[]string{"--max-object-size", "2097152"}, "1.5 MiB request limit"},
+		{[]string{"--list-limit", "0"}, "--list-limit"},
+		{[]string{"--list-every", "0s"}, "--list-every"},
+	}
+	for _, c := range cases {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			assertOneLineError(t, etcdtune(t, nil, append([]string{"bench", "k8s"}, c.args...)...), exitBadInput, c.want)
+		})
+	}
+}
+
+// bench k8s runs on the embedded etcd and its result file holds the
+// operation kinds per resource and the per-resource figures.
+func TestBenchK8sJSON(t *testing.T) {
+	r := etcdtune(t, nil, "bench", "k8s", "--nodes", "3", "--pods-per-node", "20", "--total", "500",
+		"--clients", "4", "--conns", "2", "-o", "json")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	res, err := reports.Read(strings.NewReader(r.stdout))
+	if err != nil || len(res.Workloads) != 1 {
+		t.Fatalf("not a result file: %v\n%s", err, r.stdout)
+	}
+	wl := res.Workloads[0]
+	if wl.Name != "k8s" || wl.Ops != 500 || wl.Errors != 0 || wl.K8s == nil {
+		t.Fatalf("workload %q, ops %d, errors %d, k8s %+v", wl.Name, wl.Ops, wl.Errors, wl.K8s)
+	}
+	if wl.Kinds["pods/update"].Ops == 0 || wl.Kinds["leases/update"].Ops == 0 {
+		t.Errorf("kinds %v lack pods/update or leases/update", wl.Kinds)
+	}
+	if p := wl.K8s.Resources["pods"]; p.Preloaded != 60 || p.WatchEvents != p.WatchExpected {
+		t.Errorf("pods: %+v", p)
+	}
+}

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/etcdtune/etcdtune/reports"
+	"github.com/etcdtune/etcdtune/workloads"
+)
+
+func TestTxnLeaseMixedBadInputExits2(t *testing.T) {
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"bench", "mixed", "--read-ratio", "1.5"}, "--read-ratio must be between 0 and 1"},
+		{[]string{"bench", "mixed", "--read-ratio", "-0.1"}, "--read-ratio must be between 0 and 1"},
+		{[]string{"bench", "mixed", "--read-ratio", "0.8", "--txn-ratio", "0.3"}, "add up to more than 1"},
+		{[]string{"bench", "mixed", "--key-space", "100", "--preload", "200"}, "--preload"},
+		{[]string{"bench", "lease", "--ttl", "1"}, "--ttl must be at least 2"},
+		{[]string{"bench", "lease", "--expire", "10", "--expire-ttl", "1"}, "--expire-ttl must be at least 2"},
+		{[]string{"bench", "lease", "--expire", "100", "--key-space", "99990", "--key-size", "5"}, "--key-size"},
+		{[]string{"bench", "txn", "--mode", "lock"}, "unknown --mode"},
+		{[]string{"bench", "txn", "--txn-ops", "3"}, "--mode rw"},
+		{[]string{"bench", "txn", "--mode", "rw", "--txn-ops", "200"}, "--txn-ops"},
+		{[]string{"bench", "txn", "--mode", "rw", "--txn-ops", "2", "--txn-reads", "3"}, "--txn-reads"},
+	}
+	for _, c := range cases {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			assertOneLineError(t, etcdtune(t, nil, c.args...), exitBadInput, c.want)
+		})
+	}
+}
+
+// runJSON runs etcdtune with -o json against an embedded etcd and returns
+// its one workload.
+func runJSON(t *testing.T, args ...string) *workloads.Result {
+	t.Helper()
+	r := etcdtune(t, nil, append(args, "-o", "json")...)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	res, err := reports.Read(strings.NewReader(r.stdout))
+	if err != nil || len(res.Workloads) != 1 {
+		t.Fatalf("not a result file of one workload: %v\n%s", err, r.stdout)
+	}
+	return res.Workloads[0]
+}
+
+// bench txn counts its compare-and-swap outcomes in the result file.
+func TestBenchTxnCounters(t *testing.T) {
+	w := runJSON(t, "bench", "txn", "--total", "300", "--clients", "8", "--conns", "2", "--key-space", "4")
+	c := w.Counters
+	if w.Ops != 300 || c[workloads.CounterCASUpdates] != 300 ||
+		c[workloads.CounterCASUpdates]+c[workloads.CounterCASConflicts] != c[workloads.CounterCASTxns] {
+		t.Errorf("ops %d, counters %v", w.Ops, c)
+	}
+}
+
+// bench mixed has a histogram per kind, and the kinds add up.
+func TestBenchMixedKinds(t *testing.T) {
+	w := runJSON(t, "bench", "mixed", "--total", "300", "--clients", "4", "--conns", "2", "--key-space", "100",
+		"--read-ratio", "0.5", "--txn-ratio", "0.2")
+	var sum int64
+	for _, k := range []string{"range", "put", "txn"} {
+		if w.Kinds[k].Histogram == "" && w.Kinds[k].Ops > 0 {
+			t.Errorf("kind %s has no histogram", k)
+		}
+		sum += w.Kinds[k].Ops
+	}
+	if len(w.Kinds) != 3 || sum != 300 {
+		t.Errorf("kinds %v add up to %d, want 300", w.Kinds, sum)
+	}
+}
+
+// bench lease --expire shows the burst in the text summary: every key's
+// delete event seen.
+func TestBenchLeaseExpiry(t *testing.T) {
+	r := etcdtune(t, nil, "bench", "lease", "--total", "100", "--clients", "4", "--conns", "2",
+		"--expire", "50", "--expire-ttl", "2")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{"expire_delete_events 50", "expire_events_missing 0", "expire_keys_left 0", "keepalive", "expiry"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("summary lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}

@@ -1,0 +1,96 @@
+package workloads_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
+	"github.com/etcdtune/etcdtune/workloads"
+)
+
+func newLease(t testing.TB, o workloads.LeaseOptions) *workloads.Lease {
+	t.Helper()
+	wl, err := workloads.NewLease(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return wl
+}
+
+// Every key put on a short lease is deleted when the lease runs out, and
+// its delete event reaches the watch; the delays land in the histogram, and
+// no lease of the run outlives it.
+func TestLeaseExpiryDeletesEveryKey(t *testing.T) {
+	e := etcdtest.Embedded(t)
+	cs := clients(t, 2, e.Endpoints())
+	const n = 300
+	wl := newLease(t, workloads.LeaseOptions{Keys: keys(100), ValSize: 16, TTL: 10, KeysPerLease: 1, KeepAlives: 1,
+		Expire: n, ExpireTTL: workloads.MinLeaseTTL})
+	res, err := workloads.Session{Config: workloads.Config{Clients: 4, Duration: time.Second}, Clients: cs}.Run(t.Context(), wl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := res.Counters
+	if c[workloads.CounterExpireKeys] != n || c[workloads.CounterExpireExpired] != n ||
+		c[workloads.CounterExpireSeen] != n || c[workloads.CounterExpireMissing] != 0 || c[workloads.CounterExpireLeft] != 0 {
+		t.Errorf("counters %v: want %d keys, leases expired and delete events seen, none missing or left", c, n)
+	}
+	if res.Lease == nil || res.Lease.TTLS != workloads.MinLeaseTTL || res.Lease.DelayMs.Max <= 0 || res.Lease.Histogram == "" {
+		t.Errorf("expiry figures: %+v", res.Lease)
+	}
+	if len(res.Warnings) != 0 {
+		t.Errorf("warnings: %v", res.Warnings)
+	}
+	leases, err := cs[0].Leases(t.Context())
+	if err != nil || len(leases.Leases) != 0 {
+		t.Errorf("%d leases left after the run (%v)", len(leases.Leases), err)
+	}
+	if n := countPrefix(t, cs[0], "/etcdtune/"); n != 0 {
+		t.Errorf("%d keys left under the prefix", n)
+	}
+}
+
+// Each worker walks leases through grant, puts, keep-alives and revoke, so
+// the kinds keep the cycle's proportions; the leases a run cut short are
+// revoked at its end.
+func TestLeaseCycleKinds(t *testing.T) {
+	e := etcdtest.Embedded(t)
+	cs := clients(t, 2, e.Endpoints())
+	const clients, puts, kas = 8, 2, 3
+	wl := newLease(t, workloads.LeaseOptions{Keys: keys(100000), ValSize: 16, TTL: 30, KeysPerLease: puts, KeepAlives: kas})
+	res, err := workloads.Session{Config: workloads.Config{Clients: clients, Total: 1000}, Clients: cs}.Run(t.Context(), wl)
+	if err != nil || res.Errors != 0 || res.Ops != 1000 {
+		t.Fatalf("err %v, ops %d, errors %v", err, res.Ops, res.ErrorKinds)
+	}
+	k := res.Kinds
+	grants, revokes := k[workloads.LeaseKindGrant].Ops, k[workloads.LeaseKindRevoke].Ops
+	if grants+k[workloads.LeaseKindPut].Ops+k[workloads.LeaseKindKeepAlive].Ops+revokes != res.Ops {
+		t.Errorf("kinds %v do not add up to %d ops", k, res.Ops)
+	}
+	if d := grants - revokes; d < 0 || d > clients || revokes == 0 {
+		t.Errorf("%d grants, %d revokes: each worker holds at most one lease at a time", grants, revokes)
+	}
+	for kind, per := range map[string]int64{workloads.LeaseKindPut: puts, workloads.LeaseKindKeepAlive: kas} {
+		if n := k[kind].Ops; n < per*revokes || n > per*grants {
+			t.Errorf("%d %s for %d grants and %d revokes, want %d a lease", n, kind, grants, revokes, per)
+		}
+	}
+	leases, err := cs[0].Leases(t.Context())
+	if err != nil || len(leases.Leases) != 0 {
+		t.Errorf("%d leases left after the run (%v)", len(leases.Leases), err)
+	}
+}
+
+func TestLeaseBadOptions(t *testing.T) {
+	for _, o := range []workloads.LeaseOptions{
+		{TTL: 1},
+		{TTL: 10, Expire: 10, ExpireTTL: 1},
+		{TTL: 10, KeysPerLease: -1},
+		{TTL: 10, Expire: 99_999_999, ExpireTTL: 5}, // past what 8 digits hold
+	} {
+		o.Keys = keys(100)
+		if _, err := workloads.NewLease(o); err == nil {
+			t.Errorf("%+v accepted", o)
+		}
+	}
+}

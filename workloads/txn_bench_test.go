@@ -1,0 +1,40 @@
+package workloads_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
+	"github.com/etcdtune/etcdtune/workloads"
+)
+
+// BenchmarkEtcdCAS runs compare-and-swap updates (kube-apiserver's
+// GuaranteedUpdate) for 3 s against an embedded etcd, at 1, 16 and 64
+// clients contending for 16 keys, and reports the share of txns that
+// succeeded and the latency of a successful update, retries included. It
+// ignores b.N: run it with -benchtime 1x.
+func BenchmarkEtcdCAS(b *testing.B) {
+	e := etcdtest.Embedded(b)
+	cs := clients(b, 4, e.Endpoints())
+	for _, n := range []int{1, 16, 64} {
+		b.Run(fmt.Sprintf("clients=%d", n), func(b *testing.B) {
+			wl := newTxn(b, workloads.TxnOptions{Keys: keys(16), ValSize: 256, Mode: workloads.TxnModeCAS})
+			s := workloads.Session{Config: workloads.Config{Clients: n, Duration: 3 * time.Second, RequestTimeout: 10 * time.Second}, Clients: cs}
+			res, err := s.Run(b.Context(), wl)
+			if err != nil {
+				b.Fatal(err)
+			}
+			c := res.Counters
+			updates, txns := c[workloads.CounterCASUpdates], c[workloads.CounterCASTxns]
+			if res.Errors != 0 || txns == 0 {
+				b.Fatalf("errors %v, %d txns", res.ErrorKinds, txns)
+			}
+			b.ReportMetric(float64(updates)/float64(txns), "success_rate")
+			b.ReportMetric(res.ThroughputOpsS, "updates/s")
+			b.ReportMetric(float64(c[workloads.CounterCASRetries])/float64(updates), "retries/update")
+			b.ReportMetric(res.LatencyMs.P50, "p50_ms")
+			b.ReportMetric(res.LatencyMs.P99, "p99_ms")
+		})
+	}
+}

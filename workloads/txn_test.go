@@ -1,0 +1,122 @@
+package workloads_test
+
+import (
+	"testing"
+	"time"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
+	"github.com/etcdtune/etcdtune/workloads"
+)
+
+func newTxn(t testing.TB, o workloads.TxnOptions) *workloads.Txn {
+	t.Helper()
+	wl, err := workloads.NewTxn(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return wl
+}
+
+// sumCounts adds up the counts that CAS updates left in the keys of the
+// prefix.
+func sumCounts(t *testing.T, c *clientv3.Client, prefix string) (sum uint64, keys int) {
+	t.Helper()
+	resp, err := c.Get(t.Context(), prefix, clientv3.WithPrefix())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kv := range resp.Kvs {
+		sum += workloads.ParseCASCount(kv.Value)
+	}
+	return sum, len(resp.Kvs)
+}
+
+// Under contention (16 clients on 4 keys) every txn either succeeds or
+// conflicts; each success is one revision and one increment of a counter,
+// so the counters sum to the successes, and no increment is lost.
+func TestCASCountersUnderContention(t *testing.T) {
+	e := etcdtest.Embedded(t)
+	cs := clients(t, 4, e.Endpoints())
+	for _, cfg := range []workloads.Config{
+		{Clients: 16, Total: 2000, RequestTimeout: 10 * time.Second},
+		{Rate: 800, MaxInflight: 64, Total: 1200, RequestTimeout: 10 * time.Second},
+	} {
+		wl := newTxn(t, workloads.TxnOptions{Keys: keys(4), ValSize: 32, Mode: workloads.TxnModeCAS})
+		before := revision(t, cs[0])
+		res, err := workloads.Run(t.Context(), cfg, wl, cs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Errors != 0 {
+			t.Fatalf("errors: %v", res.ErrorKinds)
+		}
+		n := res.Counters
+		updates, conflicts, txns := n[workloads.CounterCASUpdates], n[workloads.CounterCASConflicts], n[workloads.CounterCASTxns]
+		if updates != cfg.Total || res.Ops != cfg.Total {
+			t.Errorf("%d updates, %d ops; want the total %d", updates, res.Ops, cfg.Total)
+		}
+		if updates+conflicts != txns {
+			t.Errorf("updates %d + conflicts %d != txns %d", updates, conflicts, txns)
+		}
+		if conflicts == 0 || n[workloads.CounterCASRetries] != conflicts {
+			t.Errorf("16 writers on 4 keys: %d conflicts, %d retries; want some, one retry each", conflicts, n[workloads.CounterCASRetries])
+		}
+		if got := revision(t, cs[0]) - before; got != updates {
+			t.Errorf("etcd made %d revisions for %d successful updates", got, updates)
+		}
+		sum, nkeys := sumCounts(t, cs[0], "/etcdtune/")
+		if sum != uint64(updates) || nkeys != 4 {
+			t.Errorf("the counters of %d keys sum to %d, want %d updates", nkeys, sum, updates)
+		}
+		if err := workloads.Cleanup(t.Context(), cs[0], wl.Keys()); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// A txn of reads and writes makes one revision when it writes anything,
+// none when it only reads; the Session preloads what it reads and cleans up.
+func TestTxnReadWriteMix(t *testing.T) {
+	e := etcdtest.Embedded(t)
+	cs := clients(t, 2, e.Endpoints())
+	for _, c := range []struct{ ops, reads int }{{4, 2}, {3, 0}, {2, 2}} {
+		wl := newTxn(t, workloads.TxnOptions{Keys: keys(50), ValSize: 16, Mode: workloads.TxnModeRW, TxnOps: c.ops, TxnReads: c.reads})
+		before := revision(t, cs[0])
+		res, err := workloads.Session{Config: workloads.Config{Clients: 8, Total: 400}, Clients: cs}.Run(t.Context(), wl)
+		if err != nil || res.Ops != 400 || res.Errors != 0 {
+			t.Fatalf("%+v: err %v, ops %d, errors %v", c, err, res.Ops, res.ErrorKinds)
+		}
+		want := int64(400 + 1) // a txn that writes is one revision; the cleanup one
+		if c.reads > 0 {
+			want += 50 // the preload
+		}
+		if c.reads == c.ops {
+			want -= 400 // read-only txns make none
+		}
+		if got := revision(t, cs[0]) - before; got != want {
+			t.Errorf("%+v: %d revisions, want %d", c, got, want)
+		}
+		if n := countPrefix(t, cs[0], "/etcdtune/"); n != 0 {
+			t.Errorf("%d keys left under the prefix", n)
+		}
+	}
+}
+
+// The txn options that etcd or the mode cannot honour are refused, naming
+// the flag.
+func TestTxnBadOptions(t *testing.T) {
+	for _, o := range []workloads.TxnOptions{
+		{Mode: "lock"},
+		{Mode: workloads.TxnModeCAS, TxnOps: 2},
+		{Mode: workloads.TxnModeRW},
+		{Mode: workloads.TxnModeRW, TxnOps: 200},
+		{Mode: workloads.TxnModeRW, TxnOps: 2, TxnReads: 3},
+	} {
+		o.Keys = keys(100)
+		if _, err := workloads.NewTxn(o); err == nil {
+			t.Errorf("%+v accepted", o)
+		}
+	}
+}
