@@ -82,7 +82,11 @@ func (p *Put) Prepare(context.Context, []*clientv3.Client) error { return nil }
 // the client's connection (interceptors, auth and balancing included) and
 // reuses one request per worker, so that a put costs the client little more
 // than its gRPC call.
-func (p *Put) NewSender(id int, c *clientv3.Client) Sender {
+func (p *Put) NewSender(id int, c *clientv3.Client) Sender { return p.newPutSender(id, c) }
+
+// newPutSender is NewSender with its concrete type, for the workloads that
+// build on a put (watch stamps its value).
+func (p *Put) newPutSender(id int, c *clientv3.Client) *putSender {
 	s := &putSender{kv: pb.NewKVClient(c.ActiveConnection()), pick: p.picks.Picker(id),
 		space: p.opts.Keys.Space}
 	if p.opts.TxnOps == 0 {

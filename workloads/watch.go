@@ -152,7 +152,7 @@ func (w *Watch) Prepare(ctx context.Context, clients []*clientv3.Client) error {
 // NewSender implements Workload: a put sender that stamps each value with
 // its intended send time.
 func (w *Watch) NewSender(id int, c *clientv3.Client) Sender {
-	ps := w.put.NewSender(id, c).(*putSender)
+	ps := w.put.newPutSender(id, c)
 	s := &stampSender{putSender: ps, value: append([]byte(nil), ps.put.Value...)}
 	ps.put.Value = s.value
 	return s
