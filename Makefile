@@ -11,6 +11,8 @@ build:
 
 test: vet
 	$(GO) test -timeout $(TEST_TIMEOUT) ./...
+	@# fio and the fsync probe must agree; timed on a quiet disk, so alone.
+	ETCDTUNE_DISK_TEST=1 $(GO) test -count=1 -v -run '^TestProbeFsyncAgreesWithFio$$' ./cmd/etcdtune/
 
 # Skips the tests that need an etcd process (no 90 s build).
 test-short:

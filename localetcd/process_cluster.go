@@ -26,6 +26,11 @@ type ProcessClusterConfig struct {
 	ExtraArgs []string
 	// LogDir receives each member's output as <name>.log; BaseDir if empty.
 	LogDir string
+	// AdvertisePeerURL, if set, gives the peer URL that member i advertises
+	// (and that the others dial) for the peer URL it listens on, e.g. a
+	// proxy that delays peer traffic. It is called again for new ports when
+	// a start is retried.
+	AdvertisePeerURL func(i int, listenPeerURL string) (string, error)
 }
 
 // ProcessCluster is a cluster of etcd processes started by this process.
@@ -110,7 +115,11 @@ func newProcessCluster(cfg ProcessClusterConfig, dirs []string) (*ProcessCluster
 	endpoints := make([]string, len(dirs))
 	for i := range dirs {
 		names[i] = fmt.Sprintf("%s-%d", DefaultMemberName, i)
-		peers[i] = names[i] + "=" + loopbackURL(ports[i].peer)
+		adv, err := cfg.advertisedPeerURL(i, loopbackURL(ports[i].peer))
+		if err != nil {
+			return nil, err
+		}
+		peers[i] = names[i] + "=" + adv
 		endpoints[i] = loopbackURL(ports[i].client)
 	}
 	spec := clusterSpec{initialCluster: strings.Join(peers, ","), token: newClusterToken()}
@@ -124,7 +133,7 @@ func newProcessCluster(cfg ProcessClusterConfig, dirs []string) (*ProcessCluster
 		c.members = append(c.members, &ProcessMember{
 			name:       names[i],
 			binary:     cfg.Binary,
-			args:       memberArgs(names[i], dirs[i], ports[i], spec, cfg.ExtraArgs),
+			args:       withAdvertisedPeer(memberArgs(names[i], dirs[i], ports[i], spec, cfg.ExtraArgs), peers[i], names[i]),
 			logPath:    filepath.Join(cfg.LogDir, names[i]+".log"),
 			clientURL:  endpoints[i],
 			metricsURL: loopbackURL(ports[i].metrics) + "/metrics",
@@ -160,4 +169,23 @@ func (c *ProcessCluster) waitReady(ctx context.Context) error {
 		_, err := c.Leader(ctx)
 		return err == nil
 	}, "wait for a leader")
+}
+
+// advertisedPeerURL is the peer URL member i advertises: its listen URL
+// unless AdvertisePeerURL says otherwise.
+func (cfg ProcessClusterConfig) advertisedPeerURL(i int, listen string) (string, error) {
+	if cfg.AdvertisePeerURL == nil {
+		return listen, nil
+	}
+	adv, err := cfg.AdvertisePeerURL(i, listen)
+	if err != nil {
+		return "", fmt.Errorf("advertised peer URL of member %d: %w", i, err)
+	}
+	return adv, nil
+}
+
+// withAdvertisedPeer sets the member's advertised peer URL from its
+// initial-cluster entry name=URL (the last flag wins in etcd).
+func withAdvertisedPeer(args []string, entry, name string) []string {
+	return append(args, "--initial-advertise-peer-urls="+strings.TrimPrefix(entry, name+"="))
 }

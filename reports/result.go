@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/etcdtune/etcdtune/advisor"
 	"github.com/etcdtune/etcdtune/target"
 	"github.com/etcdtune/etcdtune/workloads"
 )
@@ -36,7 +37,7 @@ type Result struct {
 	Host        Host                `json:"host"`
 	Probes      Probes              `json:"probes"`
 	Workloads   []*workloads.Result `json:"workloads"`
-	Advice      []json.RawMessage   `json:"advice,omitempty"`
+	Advice      []advisor.Advice    `json:"advice,omitempty"`
 }
 
 // Host is the machine the load ran from, as far as the run itself knows;

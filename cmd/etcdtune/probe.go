@@ -14,7 +14,8 @@ func newProbeCommand() *cobra.Command {
 		Short: "Measure one thing etcd's behaviour rests on: network, disk, host, cluster",
 		Args:  noArgs,
 	}
-	cmd.AddCommand()
+	cmd.AddCommand(newProbeFsyncCommand(), newProbeDiskCommand(), newProbeHostCommand(), newProbeKeyspaceCommand(),
+		newProbeRTTCommand(), newProbeClusterCommand(), newProbeBackupCommand())
 	return cmd
 }
 

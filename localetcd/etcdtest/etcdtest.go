@@ -73,13 +73,20 @@ func EtcdBinary(t testing.TB) string {
 // is removed.
 func ProcessCluster(t testing.TB, size int, extraArgs ...string) *localetcd.ProcessCluster {
 	t.Helper()
-	bin := EtcdBinary(t)
+	return ProcessClusterWithConfig(t, localetcd.ProcessClusterConfig{Size: size, ExtraArgs: extraArgs})
+}
+
+// ProcessClusterWithConfig is ProcessCluster with a chosen configuration
+// (e.g. AdvertisePeerURL); Binary and BaseDir are filled in, and quick
+// elections come before cfg.ExtraArgs.
+func ProcessClusterWithConfig(t testing.TB, cfg localetcd.ProcessClusterConfig) *localetcd.ProcessCluster {
+	t.Helper()
+	cfg.Binary = EtcdBinary(t)
+	cfg.BaseDir = t.TempDir()
+	cfg.ExtraArgs = append(localetcd.FastElectionArgs(), cfg.ExtraArgs...)
 	ctx, cancel := context.WithTimeout(t.Context(), startTimeout)
 	defer cancel()
-	args := append(localetcd.FastElectionArgs(), extraArgs...)
-	c, err := localetcd.StartProcessCluster(ctx, localetcd.ProcessClusterConfig{
-		Binary: bin, Size: size, BaseDir: t.TempDir(), ExtraArgs: args,
-	})
+	c, err := localetcd.StartProcessCluster(ctx, cfg)
 	if err != nil {
 		t.Fatalf("etcdtest: %v", err)
 	}

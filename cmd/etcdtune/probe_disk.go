@@ -1,0 +1,78 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/etcdtune/etcdtune/probes"
+)
+
+type probeDiskOptions struct {
+	disk   probes.DiskOptions
+	output string
+}
+
+func newProbeDiskCommand() *cobra.Command {
+	o := &probeDiskOptions{}
+	cmd := &cobra.Command{
+		Use:   "disk",
+		Short: "Describe the disk behind a folder, measure it, and class it for etcd",
+		Long: `Finds the device behind --path (through partitions, LVM and device-mapper),
+its file system, model, scheduler, whether it is rotational or virtual, the
+free space; measures sequential write throughput, random 4 KiB synced write
+IOPS and the fsync latency of etcd's disk check; and classes the disk by its
+fdatasync p99: local-ssd (under 1 ms), network-block (1 to 10 ms), hdd-like
+(10 to 20 ms), not-suitable (20 ms or more, or under 50 IOPS).`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd) },
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&o.disk.Dir, "path", ".", "folder on the disk to measure (etcd's data dir, or where it will be)")
+	fs.Int64Var(&o.disk.SeqSize, "seq-size", probes.DefaultSeqWriteSize, "bytes written for the sequential throughput (at least 1 MiB)")
+	fs.DurationVar(&o.disk.RandDuration, "rand-duration", probes.DefaultRandDuration, "length of the random-write IOPS measurement")
+	fs.StringVarP(&o.output, "output", "o", outputTable, "output format: table or json (the result file's probes.disk)")
+	return cmd
+}
+
+func (o *probeDiskOptions) run(cmd *cobra.Command) error {
+	if err := checkProbeOutput(o.output); err != nil {
+		return err
+	}
+	if err := o.disk.Validate(); err != nil {
+		return badInput(err)
+	}
+	d, err := probes.DiskProbe(cmd.Context(), o.disk)
+	if err != nil {
+		return probeError(cmd, err)
+	}
+	warn(cmd, d.Warnings)
+	return writeFinding(cmd.OutOrStdout(), o.output, d, func(w io.Writer) error { return writeDiskTable(w, d) })
+}
+
+func writeDiskTable(w io.Writer, d *probes.Disk) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "path\t%s on %s (%s), %s free\n", d.Path, d.Mountpoint, d.FsType, mib(d.FreeBytes))
+	fmt.Fprintf(tw, "device\t%s\n", orNone(strings.Join(d.Stack, " -> ")))
+	for _, b := range d.Disks {
+		fmt.Fprintf(tw, "disk %s\tmodel %q, driver %s, rotational %v, scheduler %s, virtual %v %s\n",
+			b.Name, b.Model, orNone(b.Driver), b.Rotational, orNone(b.Scheduler), b.Virtual, b.VirtualHint)
+	}
+	fmt.Fprintf(tw, "sequential write\t%.0f MB/s\n", d.SeqWriteMBps)
+	fmt.Fprintf(tw, "random 4 KiB synced writes\t%.0f IOPS\n", d.RandWriteIOPS)
+	fmt.Fprintf(tw, "fdatasync (2300 B)\tp50 %.3f ms, p99 %.3f ms, %.0f IOPS\n", d.FsyncP50Ms, d.FsyncP99Ms, d.FsyncIOPS)
+	fmt.Fprintf(tw, "class\t%s: %s\n", d.Class, d.ClassReason)
+	return tw.Flush()
+}
+
+func mib(n uint64) string { return fmt.Sprintf("%.0f MiB", float64(n)/(1<<20)) }
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}

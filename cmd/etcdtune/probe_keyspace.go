@@ -1,0 +1,97 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/etcdtune/etcdtune/probes"
+	"github.com/etcdtune/etcdtune/target"
+)
+
+type probeKeyspaceOptions struct {
+	conn     connOptions
+	keyspace probes.KeyspaceOptions
+	output   string
+}
+
+func newProbeKeyspaceCommand() *cobra.Command {
+	o := &probeKeyspaceOptions{}
+	cmd := &cobra.Command{
+		Use:   "keyspace",
+		Short: "What an existing cluster holds, per prefix (per Kubernetes resource), read-only and gently",
+		Long: `Reads the keys under --prefix (default /registry/, where Kubernetes keeps its
+objects; when it holds nothing, the whole keyspace by top-level segment) with
+serializable, paginated reads at --rate reads per second, and reports per
+prefix the keys and their bytes, the largest objects, those over 1 MiB (near
+etcd's 1.5 MiB request limit) and the share of Kubernetes events. It writes
+nothing.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd) },
+	}
+	fs := cmd.Flags()
+	o.conn.addFlags(fs)
+	fs.StringVar(&o.keyspace.Prefix, "prefix", probes.DefaultKeyspacePrefix, "root of the keys to read")
+	fs.Int64Var(&o.keyspace.PageSize, "page-size", probes.DefaultKeyspacePageSize, "keys per read")
+	fs.Float64Var(&o.keyspace.Rate, "rate", probes.DefaultKeyspaceRate, "reads per second, at most")
+	fs.Int64Var(&o.keyspace.Sample, "sample", 0, "stop after this many keys (0: read them all)")
+	fs.IntVar(&o.keyspace.Top, "top", probes.DefaultKeyspaceTop, "largest objects to list")
+	fs.StringVarP(&o.output, "output", "o", outputTable, "output format: table or json (the result file's probes.keyspace)")
+	return cmd
+}
+
+func (o *probeKeyspaceOptions) run(cmd *cobra.Command) error {
+	if err := applyEnv(cmd.Flags()); err != nil {
+		return err
+	}
+	if err := checkProbeOutput(o.output); err != nil {
+		return err
+	}
+	if err := o.keyspace.Validate(); err != nil {
+		return badInput(err)
+	}
+	topts, err := o.conn.targetOptions()
+	if err != nil {
+		return err
+	}
+	if len(topts.Endpoints) == 0 {
+		return badInput(fmt.Errorf("probe keyspace reads an existing cluster: give --endpoints (or ETCDCTL_ENDPOINTS)"))
+	}
+	o.keyspace.Fallback = !cmd.Flags().Changed("prefix")
+	ctx := cmd.Context()
+	t, err := target.Open(ctx, topts, 1)
+	if err != nil {
+		return err
+	}
+	defer t.Close()
+	ks, err := probes.KeyspaceProbe(ctx, t.Clients()[0], o.keyspace)
+	if err != nil {
+		return probeError(cmd, err)
+	}
+	return writeFinding(cmd.OutOrStdout(), o.output, ks, func(w io.Writer) error { return writeKeyspaceTable(w, ks) })
+}
+
+func writeKeyspaceTable(w io.Writer, ks *probes.Keyspace) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	sampled := ""
+	if ks.Sampled {
+		sampled = " (sampled: stopped at --sample)"
+	}
+	fmt.Fprintf(w, "%d keys under %q at revision %d, %s of keys and %s of values%s\n",
+		ks.Keys, ks.Prefix, ks.Revision, mib(uint64(ks.KeyBytes)), mib(uint64(ks.ValueBytes)), sampled)
+	fmt.Fprintln(tw, "keys\tkey bytes\tvalue bytes\tlargest value\t prefix")
+	for _, g := range ks.Groups {
+		fmt.Fprintf(tw, "%d\t%d\t%d\t%d\t %s\n", g.Keys, g.KeyBytes, g.ValueBytes, g.MaxValue, g.Prefix)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "events: %.1f%% of keys, %.1f%% of bytes\n", ks.EventKeysPct, ks.EventBytesPct)
+	for _, k := range ks.Largest {
+		fmt.Fprintf(w, "largest: %d B %s\n", k.Bytes, k.Key)
+	}
+	fmt.Fprintf(w, "%d objects over 1 MiB (etcd refuses requests over 1.5 MiB)\n", len(ks.NearLimit))
+	return nil
+}

@@ -1,0 +1,131 @@
+package probes
+
+import (
+	"context"
+	"net/http"
+	"time"
+)
+
+// MetricsWindow is what each member's server metrics say about a window:
+// the difference between a scrape before and one after.
+type MetricsWindow struct {
+	WindowS float64         `json:"window_s"`
+	Note    string          `json:"note"`
+	Members []MemberMetrics `json:"members"`
+}
+
+// MemberMetrics is one member's metrics over the window. Counters and
+// histograms are differences (after minus before); gauges are read after.
+type MemberMetrics struct {
+	MetricsURL string `json:"metrics_url"`
+	ID         string `json:"id"`
+	// Error says why the scrape after the window failed (the member went
+	// away); the other fields are then empty.
+	Error         string          `json:"error,omitempty"`
+	IsLeader      bool            `json:"is_leader"`
+	HasLeader     bool            `json:"has_leader"`
+	WALFsync      WindowHistogram `json:"wal_fsync"`
+	BackendCommit WindowHistogram `json:"backend_commit"`
+	PeerRTT       []PeerWindow    `json:"peer_rtt"`
+	// PeerRTTP99Ms is the worst peer p99 in the window.
+	PeerRTTP99Ms     float64 `json:"peer_rtt_p99_ms"`
+	LeaderChanges    float64 `json:"leader_changes"`
+	SlowApplies      float64 `json:"slow_applies"`
+	ProposalsFailed  float64 `json:"proposals_failed"`
+	ProposalsPending float64 `json:"proposals_pending"`
+	// CommittedMinusApplied is how far the apply loop lags behind Raft.
+	CommittedMinusApplied float64 `json:"committed_minus_applied"`
+}
+
+// WindowHistogram is a histogram's observations in the window and their
+// p99 (absent when there were none).
+type WindowHistogram struct {
+	Observations uint64    `json:"observations"`
+	MeanMs       float64   `json:"mean_ms"`
+	P99          *Quantile `json:"p99,omitempty"`
+}
+
+// PeerWindow is the round trip to one peer in the window.
+type PeerWindow struct {
+	To string `json:"to"`
+	WindowHistogram
+}
+
+// windowNote is the caveat on quantiles read from etcd's histograms.
+const windowNote = "quantiles come from the differences of etcd's histogram buckets, which double " +
+	"(fsync and commit from 1 ms, peer RTT from 0.1 ms), interpolated inside the bucket: only the bounds " +
+	"are certain; etcd records a peer RTT every 30 s, so a shorter window may have none"
+
+// WatchMetrics scrapes every URL, waits window, and scrapes again. A page
+// that cannot be read before is an error (no metrics there); one that
+// cannot be read after is reported on that member (it went away).
+func WatchMetrics(ctx context.Context, urls []string, window time.Duration) (*MetricsWindow, error) {
+	hc := &http.Client{}
+	before := make([]Metrics, len(urls))
+	for i, u := range urls {
+		m, err := Scrape(ctx, hc, u)
+		if err != nil {
+			return nil, err
+		}
+		before[i] = m
+	}
+	start := time.Now()
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-time.After(window):
+	}
+	w := &MetricsWindow{Note: windowNote}
+	for i, u := range urls {
+		after, err := Scrape(ctx, hc, u)
+		mm := MemberMetrics{MetricsURL: u, ID: before[i].Label(metricServerID, "server_id"), PeerRTT: []PeerWindow{}}
+		if err != nil {
+			mm.Error = err.Error()
+		} else {
+			mm.fill(before[i], after)
+		}
+		w.Members = append(w.Members, mm)
+	}
+	w.WindowS = time.Since(start).Seconds()
+	return w, nil
+}
+
+// fill computes the window from two scrapes of one member.
+func (mm *MemberMetrics) fill(before, after Metrics) {
+	delta := func(name string) float64 {
+		a, _ := after.Value(name)
+		b, _ := before.Value(name)
+		return max(0, a-b)
+	}
+	gauge := func(name string) float64 { v, _ := after.Value(name); return v }
+	mm.IsLeader, mm.HasLeader = gauge(metricIsLeader) == 1, gauge(metricHasLeader) == 1
+	mm.WALFsync = windowOf(after, before, metricWALFsync)
+	mm.BackendCommit = windowOf(after, before, metricBackendCommit)
+	mm.LeaderChanges = delta(metricLeaderChanges)
+	mm.SlowApplies = delta(metricSlowApply)
+	mm.ProposalsFailed = delta(metricProposalFailed)
+	mm.ProposalsPending = gauge(metricProposalPend)
+	mm.CommittedMinusApplied = gauge(metricCommitted) - gauge(metricApplied)
+	ha, hb := after.Histograms(metricPeerRTT, "To"), before.Histograms(metricPeerRTT, "To")
+	for _, to := range sortedKeys(ha) {
+		pw := PeerWindow{To: to, WindowHistogram: histWindow(ha[to].Sub(hb[to]))}
+		if pw.P99 != nil {
+			mm.PeerRTTP99Ms = max(mm.PeerRTTP99Ms, pw.P99.Ms)
+		}
+		mm.PeerRTT = append(mm.PeerRTT, pw)
+	}
+}
+
+func windowOf(after, before Metrics, name string) WindowHistogram {
+	a, _ := after.Histogram(name)
+	b, _ := before.Histogram(name)
+	return histWindow(a.Sub(b))
+}
+
+func histWindow(h Histogram) WindowHistogram {
+	w := WindowHistogram{Observations: h.Count, MeanMs: h.MeanMs()}
+	if q, ok := h.Quantile(0.99); ok {
+		w.P99 = &q
+	}
+	return w
+}

@@ -1,0 +1,115 @@
+package probes
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Defaults of the disk probe's throughput and IOPS figures.
+const (
+	DefaultSeqWriteSize = 64 << 20
+	DefaultRandDuration = 2 * time.Second
+)
+
+// DiskOptions say where the disk probe measures and how much.
+type DiskOptions struct {
+	Dir          string
+	SeqSize      int64         // bytes written for the sequential figure; default DefaultSeqWriteSize
+	RandDuration time.Duration // length of the random-write figure; default DefaultRandDuration
+	// Fsync is a finding of the fsync probe on Dir to classify the disk
+	// by; when nil, DiskProbe runs the fsync probe with its defaults.
+	Fsync *Fsync
+}
+
+// Disk is the disk probe's finding: the device behind a folder, what it
+// is, how fast it writes, and its class for etcd.
+type Disk struct {
+	Path   string `json:"path"`
+	Device string `json:"device"` // the device the file system is on, e.g. dm-0 (vg-root)
+	// Stack is the chain of devices from the file system's down to the
+	// disks: dm-0 (vg-root), sda2, sda.
+	Stack         []string      `json:"stack,omitempty"`
+	Disks         []BlockDevice `json:"disks,omitempty"`
+	FsType        string        `json:"fs_type"`
+	Mountpoint    string        `json:"mountpoint"`
+	Rotational    bool          `json:"rotational"`
+	Virtual       bool          `json:"virtual"`
+	FreeBytes     uint64        `json:"free_bytes"`
+	SeqWriteMBps  float64       `json:"seq_write_mb_s"`
+	RandWriteIOPS float64       `json:"rand_write_iops"`
+	FsyncP50Ms    float64       `json:"fsync_p50_ms"`
+	FsyncP99Ms    float64       `json:"fsync_p99_ms"`
+	FsyncIOPS     float64       `json:"fsync_iops"`
+	Class         string        `json:"class"`
+	ClassReason   string        `json:"class_reason"`
+	Warnings      []string      `json:"warnings,omitempty"`
+}
+
+func (o DiskOptions) withDefaults() DiskOptions {
+	if o.SeqSize == 0 {
+		o.SeqSize = DefaultSeqWriteSize
+	}
+	if o.RandDuration == 0 {
+		o.RandDuration = DefaultRandDuration
+	}
+	return o
+}
+
+// Validate checks the options as given.
+func (o DiskOptions) Validate() error {
+	switch {
+	case o.SeqSize < 1<<20:
+		return inputErrorf("--seq-size must be at least 1 MiB, got %d", o.SeqSize)
+	case o.RandDuration <= 0:
+		return inputErrorf("--rand-duration must be positive, got %v", o.RandDuration)
+	}
+	return nil
+}
+
+// DiskProbe describes the disk behind o.Dir, measures its sequential write
+// throughput and random-write IOPS, and classes it by the fsync latency.
+// Every file it writes is removed, also when ctx is cancelled.
+func DiskProbe(ctx context.Context, o DiskOptions) (*Disk, error) {
+	o = o.withDefaults()
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	where, err := checkDir(ctx, o.Dir, max(o.SeqSize, DefaultFsyncSize))
+	if err != nil {
+		return nil, err
+	}
+	d, err := describeDisk(where)
+	if err != nil {
+		return nil, fmt.Errorf("disk probe %s: %w", o.Dir, err)
+	}
+	if d.SeqWriteMBps, d.RandWriteIOPS, err = measureWrites(ctx, where.path, o.SeqSize, o.RandDuration); err != nil {
+		return nil, fmt.Errorf("disk probe %s: %w", o.Dir, err)
+	}
+	fs := o.Fsync
+	if fs == nil {
+		if fs, err = FsyncProbe(ctx, FsyncOptions{Dir: o.Dir}); err != nil {
+			return nil, err
+		}
+	}
+	d.FsyncP50Ms, d.FsyncP99Ms, d.FsyncIOPS = fs.P50Ms, fs.P99Ms, fs.IOPS
+	d.Class, d.ClassReason = ClassifyDisk(fs, d.FsType)
+	return d, nil
+}
+
+func describeDisk(where *dirInfo) (*Disk, error) {
+	d := &Disk{Path: where.path, FsType: where.fsType, Mountpoint: where.mountpoint,
+		FreeBytes: where.free, Warnings: where.warnings, Device: where.source}
+	chain, disks, err := resolveDevice(where.path)
+	if err != nil {
+		return nil, err
+	}
+	if len(chain) > 0 {
+		d.Device, d.Stack, d.Disks = "/dev/"+chain[0], chain, disks
+	}
+	for _, b := range disks {
+		d.Rotational = d.Rotational || b.Rotational
+		d.Virtual = d.Virtual || b.Virtual
+	}
+	return d, nil
+}
