@@ -41,6 +41,17 @@ type Findings struct {
 	CPUs           *Measure
 	CPUBusyPercent *Measure
 
+	// The sizing run (etcdtune run): the put phase at the preset's target
+	// rate, and how steady the cluster stayed under the whole suite.
+	WriteTargetOpsS   *Measure // the write rate asked for (open loop)
+	WriteAchievedOpsS *Measure // the write rate etcd took at that target
+	WriteP99Ms        *Measure // p99 of those writes, from the intended send time
+	WriteMaxMs        *Measure // the slowest of those writes
+	WriteP99LimitMs   float64  // the p99 a PASS needs (0: DefaultWriteP99PassMs)
+	LoadRequests      *Measure // requests sent by every workload
+	LoadErrors        *Measure // of those, failed
+	LeaderChanges     *Measure // leader changes seen by any member during the load
+
 	// Database.
 	DBSizeBytes      *Measure
 	DBInUseBytes     *Measure
