@@ -15,7 +15,7 @@ on this machine's disk, so it works out of the box.`,
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput(err) })
-	root.AddCommand(newVersionCommand(), newBenchCommand(), newProbeCommand(), newAdviseCommand())
+	root.AddCommand(newRunCommand(), newVersionCommand(), newBenchCommand(), newProbeCommand(), newAdviseCommand(), newReportCommand())
 	return root
 }
 

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/etcdtune/etcdtune/reports"
+)
+
+// Formats of report -o.
+const (
+	outputHTML = "html"
+	outputMD   = "md"
+	outputText = "text"
+)
+
+// defaultReportDir is where report (and run) put the report folder.
+const defaultReportDir = "./etcdtune-report"
+
+type reportOptions struct {
+	dir    string
+	output string
+	force  bool
+}
+
+func newReportCommand() *cobra.Command {
+	o := &reportOptions{}
+	cmd := &cobra.Command{
+		Use:   "report RESULT.json",
+		Short: "Make the report of a result file: an HTML page with PNG charts, Markdown, the verdict or JSON",
+		Long: `report turns a result file (--out of bench, result.json of run) into a report:
+-o html (the default) writes a folder with report.html, one self-contained page that
+opens offline, and the charts as PNG files; -o md prints a Markdown summary for a
+pull-request comment, -o text the terminal verdict, -o json the result itself.`,
+		Example: `  etcdtune report result.json --dir ./etcdtune-report
+  etcdtune report result.json -o md >> "$GITHUB_STEP_SUMMARY"`,
+		Args: func(cmd *cobra.Command, args []string) error { return badInput(cobra.ExactArgs(1)(cmd, args)) },
+		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd, args[0]) },
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&o.dir, "dir", defaultReportDir, "html: the report folder")
+	fs.StringVarP(&o.output, "output", "o", outputHTML, "output format: html (a folder), md, text or json (to stdout)")
+	fs.BoolVar(&o.force, "force", false, "html: write into a folder that is not empty (files of the report's names are replaced, nothing is deleted)")
+	return cmd
+}
+
+func (o *reportOptions) run(cmd *cobra.Command, path string) error {
+	write, err := o.writer()
+	if err != nil {
+		return err
+	}
+	if o.output == outputHTML {
+		if err := checkReportDir(o.dir, o.force); err != nil {
+			return err
+		}
+	}
+	res, err := reports.ReadFile(path)
+	if err != nil {
+		return badInput(fmt.Errorf("report: %w", err))
+	}
+	return write(cmd.OutOrStdout(), res)
+}
+
+// writer is the reporter of the format.
+func (o *reportOptions) writer() (func(io.Writer, *reports.Result) error, error) {
+	switch o.output {
+	case outputHTML:
+		return func(w io.Writer, r *reports.Result) error {
+			if err := reports.WriteReport(o.dir, r); err != nil {
+				return err
+			}
+			_, err := fmt.Fprintf(w, "report: %s\n", filepath.Join(o.dir, reports.ReportFile))
+			return err
+		}, nil
+	case outputMD:
+		return reports.WriteMarkdown, nil
+	case outputText:
+		return reports.WriteVerdict, nil
+	case outputJSON:
+		return reports.WriteJSON, nil
+	}
+	return nil, badInput(fmt.Errorf("unknown --output %q: use html, md, text or json", o.output))
+}
+
+// checkReportDir refuses a folder that holds anything, unless force: a
+// report must never mix with, or silently replace, an earlier one.
+func checkReportDir(dir string, force bool) error {
+	entries, err := os.ReadDir(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return badInput(fmt.Errorf("report folder %s: %w", dir, err))
+	case len(entries) > 0 && !force:
+		return badInput(fmt.Errorf("report folder %s exists and is not empty: give another --dir, or --force to write into it", dir))
+	}
+	return nil
+}

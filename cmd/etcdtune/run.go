@@ -1,0 +1,193 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-isatty"
+	"github.com/spf13/cobra"
+
+	"github.com/etcdtune/etcdtune/advisor"
+	"github.com/etcdtune/etcdtune/reports"
+	"github.com/etcdtune/etcdtune/sizing"
+	"github.com/etcdtune/etcdtune/workloads"
+)
+
+type runOptions struct {
+	conn        connOptions
+	preset      string
+	quick       bool
+	dir         string
+	force       bool
+	failOn      string
+	writeP99    time.Duration
+	prefix      string
+	diskPath    string
+	metricsURLs []string
+}
+
+func newRunCommand() *cobra.Command {
+	o := &runOptions{}
+	cmd := &cobra.Command{
+		Use:   "run",
+		Short: "The sizing run: probe the host, disk and network, load etcd with a standard suite, and give verdicts, settings and a report",
+		Long: `run probes the host, the disk (fsync, throughput), the round trips and the
+cluster, then runs a standard suite of workloads (put at the preset's rate,
+range, watch, mixed, the Kubernetes profile) sized by --preset, as etcdctl
+check perf's loads: s 50 clients 150 writes/s, m 200 1000/s, l 500 8000/s,
+xl 1000 15000/s. It judges disk, network, throughput, latency and stability
+(PASS, WARN, FAIL), advises the settings, and writes result.json and
+report.html into --dir. Without --endpoints it starts an embedded etcd
+whose data dir is on the disk of the current folder (or --data-dir).`,
+		Example: `  etcdtune run --quick
+  etcdtune run --preset m --dir ./sizing-m
+  etcdtune run --endpoints https://10.0.0.1:2379 --cacert ca.crt --preset l --fail-on fail`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd) },
+	}
+	fs := cmd.Flags()
+	o.conn.addFlags(fs)
+	fs.StringVar(&o.preset, "preset", sizing.DefaultPreset, "load to size for, as etcdctl check perf: "+strings.Join(sizing.PresetNames(), ", "))
+	fs.BoolVar(&o.quick, "quick", false, "short phases and a smaller fsync probe: done within a minute, for a first look or CI")
+	fs.StringVar(&o.dir, "dir", "etcdtune-report", "folder for result.json and the report; an existing one that holds files is refused without --force")
+	fs.BoolVar(&o.force, "force", false, "overwrite the files of an earlier run in --dir")
+	fs.StringVar(&o.failOn, "fail-on", "", "exit 1 when a verdict is at this level or worse: warn or fail (for CI)")
+	fs.DurationVar(&o.writeP99, "write-p99", time.Duration(advisor.DefaultWriteP99PassMs)*time.Millisecond,
+		"the latency verdict: PASS when the p99 of writes at the preset's rate is under this, WARN under 4 times it")
+	fs.StringVar(&o.prefix, "prefix", "/etcdtune/", "every key the run writes is under this prefix (refused if it holds keys)")
+	fs.StringVar(&o.diskPath, "disk-path", "", "folder for the fsync and disk probes (default: the embedded etcd's data dir; with --endpoints, none)")
+	addMetricsURLsFlag(cmd, &o.metricsURLs)
+	return cmd
+}
+
+func (o *runOptions) run(cmd *cobra.Command) error {
+	opts, failOn, err := o.options(cmd)
+	if err != nil {
+		return err
+	}
+	created, err := sizing.PrepareDir(o.dir, o.force)
+	if err != nil {
+		return runError(err)
+	}
+	res, runErr := sizing.Run(cmd.Context(), opts)
+	if res == nil { // nothing measured: leave no new folder to refuse next time
+		if created {
+			os.Remove(o.dir)
+		}
+		return runError(runErr)
+	}
+	if err := sizing.WriteOutputs(o.dir, res); err != nil {
+		return errors.Join(runErr, err)
+	}
+	if runErr != nil {
+		fmt.Fprintf(cmd.ErrOrStderr(), "the partial result is in %s\n", o.dir)
+		return runError(runErr)
+	}
+	if err := reports.WriteVerdictWithReport(cmd.OutOrStdout(), res, filepath.Join(o.dir, reports.ReportFile)); err != nil {
+		return err
+	}
+	return failOnError(res, failOn)
+}
+
+// options checks the flags and maps them to the sizing run's options.
+func (o *runOptions) options(cmd *cobra.Command) (sizing.Options, string, error) {
+	if err := applyEnv(cmd.Flags()); err != nil {
+		return sizing.Options{}, "", err
+	}
+	topts, err := o.conn.targetOptions()
+	if err != nil {
+		return sizing.Options{}, "", err
+	}
+	preset, err := sizing.LookupPreset(o.preset)
+	if err != nil {
+		return sizing.Options{}, "", badInput(err)
+	}
+	failOn, err := sizing.ParseFailOn(o.failOn)
+	if err != nil {
+		return sizing.Options{}, "", badInput(err)
+	}
+	switch {
+	case o.writeP99 <= 0:
+		return sizing.Options{}, "", badInput(fmt.Errorf("--write-p99 must be positive, got %v", o.writeP99))
+	case o.prefix == "":
+		return sizing.Options{}, "", badInput(fmt.Errorf("--prefix must not be empty: etcdtune writes only under its own prefix"))
+	}
+	if o.diskPath != "" {
+		if fi, err := os.Stat(o.diskPath); err != nil || !fi.IsDir() {
+			return sizing.Options{}, "", badInput(fmt.Errorf("--disk-path %s is not a folder", o.diskPath))
+		}
+	}
+	plan := sizing.FullPlan()
+	if o.quick {
+		plan = sizing.QuickPlan()
+	}
+	return sizing.Options{Preset: preset, Plan: plan, Target: topts, Command: cmd.CommandPath(), Prefix: o.prefix,
+		DiskDir: o.diskPath, MetricsURLs: o.metricsURLs, WriteP99LimitMs: float64(o.writeP99) / float64(time.Millisecond),
+		Observer: newRunObserver(cmd.ErrOrStderr())}, failOn, nil
+}
+
+// runError gives the sizing run's bad input its exit code; other errors
+// map as every command's do.
+func runError(err error) error {
+	var in *sizing.InputError
+	if errors.As(err, &in) {
+		return badInput(err)
+	}
+	return err
+}
+
+// failOnError is exit 1 when a verdict is at --fail-on's level or worse.
+// An interrupted run is not judged: Ctrl-C exits 130.
+func failOnError(res *reports.Result, level string) error {
+	if res.EndReason == workloads.EndInterrupted {
+		return nil
+	}
+	bad := sizing.AtOrAbove(res.Advice, level)
+	if len(bad) == 0 {
+		return nil
+	}
+	var areas []string
+	for _, a := range bad {
+		areas = append(areas, a.Setting+" "+a.Value)
+	}
+	return &codedError{code: exitCheckFailed, err: fmt.Errorf("--fail-on %s: %s", strings.ToLower(level), strings.Join(areas, ", "))}
+}
+
+// runObserver shows the run's phases on stderr: notes always, the phases
+// only on a terminal (a progress bar for each workload).
+type runObserver struct {
+	w   io.Writer
+	tty bool
+	bar *progress
+}
+
+func newRunObserver(w io.Writer) *runObserver {
+	f, ok := w.(*os.File)
+	return &runObserver{w: w, tty: ok && isatty.IsTerminal(f.Fd())}
+}
+
+func (r *runObserver) Note(msg string) { fmt.Fprintln(r.w, msg) }
+
+func (r *runObserver) Phase(n, total int, name string, load *workloads.Config) func(time.Duration, workloads.SeriesPoint) {
+	label := fmt.Sprintf("[%d/%d] %s", n, total, name)
+	if load == nil {
+		if r.tty {
+			fmt.Fprintf(r.w, "%s ...\n", label)
+		}
+		return nil
+	}
+	r.bar = newProgress(r.w, label, *load)
+	return r.bar.second
+}
+
+func (r *runObserver) PhaseDone() {
+	if r.bar != nil {
+		r.bar.finish()
+		r.bar = nil
+	}
+}

@@ -1,0 +1,143 @@
+package reports
+
+import (
+	"bytes"
+	"image/png"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// checkDrawnPNG fails unless b is a PNG with drawn content: a blank or
+// one-colour image (a chart that drew nothing) has few distinct colours
+// and almost no non-white pixels.
+func checkDrawnPNG(t *testing.T, name string, b []byte) {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Errorf("%s: not a PNG: %v", name, err)
+		return
+	}
+	bounds := img.Bounds()
+	colours := map[[4]uint32]bool{}
+	inked := 0
+	for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
+		for x := bounds.Min.X; x < bounds.Max.X; x++ {
+			r, g, b, a := img.At(x, y).RGBA()
+			colours[[4]uint32{r, g, b, a}] = true
+			if r < 0xf000 || g < 0xf000 || b < 0xf000 {
+				inked++
+			}
+		}
+	}
+	share := float64(inked) / float64(bounds.Dx()*bounds.Dy())
+	if bounds.Dx() < 600 || len(colours) < 16 || share < 0.01 {
+		t.Errorf("%s: %dx%d, %d colours, %.2f%% inked: looks blank", name, bounds.Dx(), bounds.Dy(), len(colours), 100*share)
+	}
+}
+
+// externalRef finds what a browser would fetch: a URL with a scheme in
+// src, href or url(), or a script loaded from anywhere.
+var externalRef = regexp.MustCompile(`(?i)(src|href)\s*=\s*["']?\s*(https?:|//)|url\(\s*["']?\s*(https?:|//)|<script[^>]*\ssrc|<link[^>]*stylesheet|@import`)
+
+func TestWriteReportFromFixedResult(t *testing.T) {
+	r := fixedResult(t)
+	dir := t.TempDir()
+	if err := WriteReport(dir, r); err != nil {
+		t.Fatal(err)
+	}
+	pngs, _ := filepath.Glob(filepath.Join(dir, ChartsDir, "*.png"))
+	// spectrum + a series per workload + fsync + rtt
+	if want := 1 + len(r.Workloads) + 2; len(pngs) != want {
+		t.Errorf("%d charts %v, want %d", len(pngs), pngs, want)
+	}
+	for _, p := range pngs {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkDrawnPNG(t, filepath.Base(p), b)
+	}
+	page, err := os.ReadFile(filepath.Join(dir, ReportFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := string(page)
+	if m := externalRef.FindString(html); m != "" {
+		t.Errorf("report.html refers outside itself: %q", m)
+	}
+	if n := strings.Count(html, `src="data:image/png;base64,`); n != len(pngs) {
+		t.Errorf("%d inlined images, want %d", n, len(pngs))
+	}
+	for i := range r.Workloads {
+		if id := `id="workload-` + string(rune('1'+i)) + `"`; !strings.Contains(html, id) {
+			t.Errorf("no section %s", id)
+		}
+	}
+	for _, want := range []string{`<table class="advice">`, "--snapshot-count", "71000", `class="verdict v-warn">WARN`, "end reason: completed", "fdatasync"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("report.html lacks %q", want)
+		}
+	}
+}
+
+// The charts must come out of whatever the result holds: a bench result
+// without probes, a probe-only result, an empty one.
+func TestChartsFromPartialResults(t *testing.T) {
+	full := fixedResult(t)
+	benchOnly := *full
+	benchOnly.Probes, benchOnly.Advice = Probes{}, nil
+	probesOnly := *full
+	probesOnly.Workloads = nil
+	noHistograms := *full
+	noHistograms.Workloads = nil
+	for _, w := range full.Workloads {
+		c := *w
+		c.Histogram, c.ServiceHistogram, c.Series = "", "", nil
+		noHistograms.Workloads = append(noHistograms.Workloads, &c)
+	}
+	noHistograms.Probes.Fsync = nil
+	cases := []struct {
+		name  string
+		r     *Result
+		files []string
+	}{
+		{"bench only", &benchOnly, []string{"latency-spectrum.png", "workload-1-put-series.png", "workload-2-put-series.png"}},
+		{"probes only", &probesOnly, []string{"fsync.png", "rtt.png"}},
+		{"no histograms", &noHistograms, []string{"rtt.png"}},
+		{"empty", &Result{Schema: Schema}, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			charts, err := Charts(c.r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var files []string
+			for _, ch := range charts {
+				files = append(files, ch.File)
+				checkDrawnPNG(t, ch.File, ch.PNG)
+			}
+			if strings.Join(files, " ") != strings.Join(c.files, " ") {
+				t.Errorf("charts %v, want %v", files, c.files)
+			}
+			var b bytes.Buffer
+			if err := WriteHTML(&b, c.r); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(b.String(), `id="verdicts"`) {
+				t.Error("the page lacks its verdict section")
+			}
+		})
+	}
+}
+
+func TestChartsRejectACorruptHistogram(t *testing.T) {
+	r := fixedResult(t)
+	r.Workloads[0].Histogram = "not base64!"
+	if _, err := Charts(r); err == nil || !strings.Contains(err.Error(), "#1 put") {
+		t.Errorf("err %v: want a decode error naming the workload", err)
+	}
+}

@@ -1,0 +1,103 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/etcdtune/etcdtune/advisor"
+	"github.com/etcdtune/etcdtune/workloads"
+)
+
+// verdictEmoji makes a verdict visible at a glance in a pull request.
+var verdictEmoji = map[string]string{advisor.Pass: "✅", advisor.Warn: "⚠️", advisor.Fail: "❌", notMeasuredVerdict: "➖"}
+
+// WriteMarkdown writes a summary of a result fit for a pull-request
+// comment: the verdicts, a table per workload and the advice.
+func WriteMarkdown(w io.Writer, r *Result) error {
+	b := &strings.Builder{}
+	fmt.Fprintf(b, "## etcdtune: %s\n\n", mdEscape(describeTarget(r)))
+	fmt.Fprintf(b, "`%s` · %s · ended: %s\n\n", mdEscape(r.Command), r.StartedAt, r.EndReason)
+	writeMarkdownVerdicts(b, r.Advice)
+	if len(r.Workloads) > 0 {
+		b.WriteString("### Workloads\n\n")
+	}
+	for i, wl := range r.Workloads {
+		writeMarkdownWorkload(b, i, wl)
+	}
+	writeMarkdownAdvice(b, r.Advice)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeMarkdownVerdicts(b *strings.Builder, advice []advisor.Advice) {
+	vs := Verdicts(advice)
+	if len(vs) == 0 {
+		return
+	}
+	b.WriteString("### Verdicts\n\n| area | verdict | figure |\n|---|---|---|\n")
+	for _, v := range vs {
+		val := verdictValue(v)
+		fmt.Fprintf(b, "| %s | %s %s | %s |\n", v.Setting, verdictEmoji[val], val, mdEscape(v.Reason))
+	}
+	b.WriteString("\n")
+}
+
+func writeMarkdownWorkload(b *strings.Builder, i int, wl *workloads.Result) {
+	fmt.Fprintf(b, "#### %s\n\n%s\n\n", mdEscape(workloadLabel(i, wl)), mdEscape(describeRun(wl)))
+	b.WriteString("| | throughput | p50 | p99 | p99.9 | max | requests | errors |\n|---|--:|--:|--:|--:|--:|--:|--:|\n")
+	latencyRow := func(name string, thr string, l workloads.LatencySummary, ops, errs string) {
+		fmt.Fprintf(b, "| %s | %s | %s ms | %s ms | %s ms | %s ms | %s | %s |\n", name, thr, ms(l.P50), ms(l.P99), ms(l.P999), ms(l.Max), ops, errs)
+	}
+	allName := "all"
+	if wl.Mode == workloads.ModeOpen {
+		allName = "all (from intended send)"
+	}
+	latencyRow(allName, fmt.Sprintf("%.0f/s", wl.ThroughputOpsS), wl.LatencyMs, fmt.Sprint(wl.Ops), fmt.Sprint(wl.Errors)+mdEscape(errorKinds(wl.ErrorKinds)))
+	if s := wl.ServiceLatencyMs; s != nil {
+		latencyRow("service (from actual send)", "", *s, "", "")
+	}
+	for _, k := range slices.Sorted(maps.Keys(wl.Kinds)) {
+		ks := wl.Kinds[k]
+		thr := ""
+		if wl.DurationS > 0 {
+			thr = fmt.Sprintf("%.0f/s", float64(ks.Ops)/wl.DurationS)
+		}
+		latencyRow(mdEscape(k), thr, ks.LatencyMs, fmt.Sprint(ks.Ops), fmt.Sprint(ks.Errors))
+	}
+	if ol := wl.OpenLoop; ol != nil {
+		fmt.Fprintf(b, "\nTarget %.0f/s, achieved %.1f/s; %d late sends (max lag %.1f ms).\n", ol.TargetRate, ol.AchievedRate, ol.LateSends, ol.MaxSendLagMs)
+	}
+	for _, warn := range wl.Warnings {
+		fmt.Fprintf(b, "\n> ⚠️ %s\n", mdEscape(warn))
+	}
+	b.WriteString("\n")
+}
+
+// writeMarkdownAdvice writes the settings and operations advised; the
+// verdicts have their own table above.
+func writeMarkdownAdvice(b *strings.Builder, advice []advisor.Advice) {
+	var rows []advisor.Advice
+	for _, a := range advice {
+		if a.Scope != advisor.ScopeVerdict {
+			rows = append(rows, a)
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	b.WriteString("### Advice\n\n| setting | current | recommended | action | reason |\n|---|---|---|---|---|\n")
+	for _, a := range rows {
+		fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s |\n", a.Setting, mdEscape(dash(a.Current)), mdEscape(dash(a.Value)), a.Action, mdEscape(a.Reason))
+	}
+	if line := flagLine(advice, advisor.ScopeEtcd); line != "" {
+		fmt.Fprintf(b, "\n```\n%s\n```\n", line)
+	}
+}
+
+// mdEscape keeps text from breaking a table row or turning into markup.
+func mdEscape(s string) string {
+	return strings.NewReplacer("|", `\|`, "\n", " ", "<", "&lt;", ">", "&gt;", "*", `\*`, "_", `\_`).Replace(s)
+}

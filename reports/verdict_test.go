@@ -1,0 +1,59 @@
+package reports
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/etcdtune/etcdtune/advisor"
+)
+
+func TestVerdictsOrder(t *testing.T) {
+	v := func(area, value string) advisor.Advice {
+		return advisor.Advice{Setting: area, Scope: advisor.ScopeVerdict, Value: value, Reason: area + " figure"}
+	}
+	advice := []advisor.Advice{
+		v("zeta", advisor.Pass), v("cpu-memory", advisor.Warn), v("stability", advisor.Pass),
+		{Setting: "--snapshot-count", Scope: advisor.ScopeEtcd, Value: "10000", Action: advisor.ActionKeep},
+		v("latency", advisor.Fail), v("alpha", advisor.Pass), v("throughput", advisor.Pass),
+		v("network", advisor.Pass), v("disk", advisor.Warn),
+	}
+	var got []string
+	for _, a := range Verdicts(advice) {
+		got = append(got, a.Setting)
+	}
+	want := "disk network throughput latency stability cpu-memory zeta alpha"
+	if strings.Join(got, " ") != want {
+		t.Errorf("order %v, want %s (known areas first, others as given)", got, want)
+	}
+}
+
+func TestVerdictNotMeasuredAndNoAdvice(t *testing.T) {
+	r := &Result{Schema: Schema, EndReason: "interrupted", Advice: []advisor.Advice{
+		{Setting: "disk", Scope: advisor.ScopeVerdict, Action: advisor.ActionNotMeasured, Reason: "not measured: fsync latency"},
+	}}
+	var b bytes.Buffer
+	if err := WriteVerdict(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{"DISK", "N/A", "not measured: fsync latency", "ended early (interrupted)", "(etcd's defaults)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("verdict lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "report:") {
+		t.Errorf("no report was written, yet the verdict names one:\n%s", out)
+	}
+	b.Reset()
+	if err := WriteVerdict(&b, &Result{Schema: Schema}); err != nil || !strings.Contains(b.String(), "no verdicts") {
+		t.Errorf("a result without advice: %v\n%s", err, b.String())
+	}
+}
+
+func TestMarkdownEscapesTableCells(t *testing.T) {
+	got := mdEscape("a|b\nc <script> x_y")
+	if strings.ContainsAny(got, "\n<>") || strings.Contains(got, "a|b") {
+		t.Errorf("mdEscape left markup or a cell break: %q", got)
+	}
+}

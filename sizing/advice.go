@@ -1,0 +1,51 @@
+package sizing
+
+import (
+	"fmt"
+
+	"github.com/etcdtune/etcdtune/advisor"
+	"github.com/etcdtune/etcdtune/reports"
+)
+
+// scale is what a sizing run assumes of the cluster beyond what it
+// measures: it may lose one member (three members), as advise assumes by
+// default.
+var scale = reports.Scale{FailuresTolerated: 1}
+
+// Advise runs the advisor's rules and the run's verdicts on a result.
+func Advise(res *reports.Result, writeP99LimitMs float64) []advisor.Advice {
+	f := reports.Findings(res, scale)
+	f.WriteP99LimitMs = writeP99LimitMs
+	return append(advisor.Advise(f), advisor.RunVerdicts(f)...)
+}
+
+// verdictRank orders the verdicts; not measured ranks lowest.
+var verdictRank = map[string]int{advisor.Pass: 1, advisor.Warn: 2, advisor.Fail: 3}
+
+// ParseFailOn checks a --fail-on level: warn or fail ("" for none).
+func ParseFailOn(level string) (string, error) {
+	switch level {
+	case "":
+		return "", nil
+	case "warn":
+		return advisor.Warn, nil
+	case "fail":
+		return advisor.Fail, nil
+	}
+	return "", fmt.Errorf("unknown --fail-on %q: use warn or fail", level)
+}
+
+// AtOrAbove returns the verdicts at level or worse (level from
+// ParseFailOn; "" returns none).
+func AtOrAbove(advice []advisor.Advice, level string) []advisor.Advice {
+	if level == "" {
+		return nil
+	}
+	var out []advisor.Advice
+	for _, a := range advice {
+		if a.Scope == advisor.ScopeVerdict && verdictRank[a.Value] >= verdictRank[level] {
+			out = append(out, a)
+		}
+	}
+	return out
+}

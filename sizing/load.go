@@ -1,0 +1,93 @@
+package sizing
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/etcdtune/etcdtune/probes"
+	"github.com/etcdtune/etcdtune/target"
+	"github.com/etcdtune/etcdtune/workloads"
+)
+
+// load runs the suite, one workload after another, while the server
+// metrics are read over the suite's planned time: the leader changes, the
+// WAL fsync and the backend commit under load, for the stability and disk
+// verdicts. A workload that cannot run at all (an unreachable target, a
+// prefix in use) stops the run; one that fails to prepare is noted and
+// skipped.
+func (r *runner) load(ctx context.Context) error {
+	window := r.watchMetrics(ctx)
+	defer window()
+	for i := range r.phases {
+		ph := &r.phases[i]
+		wl, err := ph.build()
+		if err != nil {
+			return fmt.Errorf("%s workload: %w", ph.name, err) // the preset's own figures: a bug, not the user's input
+		}
+		var wr *workloads.Result
+		r.step(ph.name, &ph.cfg, func() {
+			wr, err = workloads.Session{Config: ph.cfg, Clients: r.t.Clients()}.Run(ctx, wl)
+		})
+		if wr != nil {
+			r.res.Workloads = append(r.res.Workloads, wr)
+		}
+		switch {
+		case ctx.Err() != nil:
+			return nil
+		case fatal(err):
+			return err
+		case err != nil:
+			r.skipped(ctx, ph.name+" workload", err)
+		}
+	}
+	return nil
+}
+
+// fatal says whether a workload's error stops the run: the target is
+// unusable, so the next workloads would fail the same way.
+func fatal(err error) bool {
+	var unreachable *target.UnreachableError
+	var inUse *workloads.PrefixInUseError
+	return errors.As(err, &unreachable) || errors.As(err, &inUse)
+}
+
+// watchMetrics reads the members' metrics over the suite's planned time
+// (warm-ups and measured windows; the preloads make the suite run a little
+// longer, so the window ends during the last workload). Its result replaces
+// the cluster probe's idle window when it completes; the returned function
+// waits for it. An interrupted run keeps the idle window.
+func (r *runner) watchMetrics(ctx context.Context) (wait func()) {
+	if r.res.Probes.Cluster == nil {
+		return func() {}
+	}
+	urls, err := probes.MetricsURLs(r.t, r.o.MetricsURLs)
+	if err != nil {
+		return func() {}
+	}
+	window := loadSeconds(r.phases)
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan *probes.MetricsWindow, 1)
+	go func() {
+		w, err := probes.WatchMetrics(ctx, urls, window)
+		if err != nil {
+			w = nil
+		}
+		done <- w
+	}()
+	return func() {
+		// The window is planned to end before the suite does; if the
+		// suite stopped early (an error), wait a little, not the window.
+		select {
+		case w := <-done:
+			if w != nil {
+				r.res.Probes.Cluster.Window = w
+			}
+		case <-time.After(r.o.Plan.Warmup + time.Second):
+			cancel()
+			<-done
+		}
+		cancel()
+	}
+}
