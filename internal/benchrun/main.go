@@ -22,9 +22,16 @@ import (
 
 func main() {
 	quick := flag.Bool("quick", false, "fewer requests and shorter runs, for a faster, rougher pass")
+	costOnly := flag.Bool("cost-only", false, "measure only the client cost comparison (table a)")
+	repeats := flag.Int("repeats", 0, "runs of each tool in the client cost comparison (default 3); more rides over a noisy machine")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Stdout, newPlan(*quick))
+	p := newPlan(*quick)
+	if *repeats > 0 {
+		p.costRepeats = *repeats
+	}
+	p.costOnly = *costOnly
+	err := run(ctx, os.Stdout, p)
 	stop()
 	if err != nil {
 		printError(os.Stderr, err)
@@ -35,6 +42,7 @@ func main() {
 // plan is what a pass measures: request counts, repeats and durations.
 type plan struct {
 	quick        bool
+	costOnly     bool          // table a) only
 	costTotal    int64         // requests per run of the client cost comparison
 	costRepeats  int           // runs of each tool, interleaved
 	memSmall     int64         // requests of the smaller memory run
@@ -70,6 +78,9 @@ func run(ctx context.Context, w io.Writer, p plan) error {
 	if err := runAgainstServer(ctx, w, t, p, work); err != nil {
 		return err
 	}
+	if p.costOnly {
+		return nil
+	}
 	sweep, err := runSweep(ctx, t, p, work)
 	if err != nil {
 		return err
@@ -93,6 +104,9 @@ func runAgainstServer(ctx context.Context, w io.Writer, t tools, p plan, work st
 		return err
 	}
 	printCost(w, cost, p)
+	if p.costOnly {
+		return nil
+	}
 	mem, err := runMemory(ctx, srv, t, p, work)
 	if err != nil {
 		return err
