@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -80,13 +81,18 @@ func launchEmbedded(cfg EmbeddedConfig, p memberPorts, spec clusterSpec) (*Embed
 	return &Embedded{
 		etcd:       e,
 		dataDir:    cfg.DataDir,
-		clientURL:  loopbackURL(p.client),
-		metricsURL: loopbackURL(p.metrics) + "/metrics",
+		clientURL:  withScheme(loopbackURL(p.client), cfg.scheme()),
+		metricsURL: withScheme(loopbackURL(p.metrics), cfg.scheme()) + "/metrics",
 		log:        log,
 	}, nil
 }
 
-// Endpoints returns the client URL (http://127.0.0.1:PORT) as a list, the
+// withScheme replaces the http:// of a loopback URL with scheme://.
+func withScheme(u, scheme string) string {
+	return scheme + strings.TrimPrefix(u, "http")
+}
+
+// Endpoints returns the client URL (http://127.0.0.1:PORT, https with TLS) as a list, the
 // form clientv3.Config wants.
 func (m *Embedded) Endpoints() []string { return []string{m.clientURL} }
 

@@ -34,6 +34,25 @@ type EmbeddedConfig struct {
 	LogFile string
 	// UnsafeNoFsync is --unsafe-no-fsync: faster, loses data on a crash.
 	UnsafeNoFsync bool
+	// ClientTLS, when set, serves clients and /metrics over https with
+	// these files (etcd's --cert-file, --key-file, --trusted-ca-file,
+	// --client-cert-auth); nil keeps plain http.
+	ClientTLS *ClientTLS
+}
+
+// ClientTLS are the TLS files of the client (and metrics) listeners.
+type ClientTLS struct {
+	CertFile, KeyFile, TrustedCAFile string
+	// ClientCertAuth requires a client certificate signed by TrustedCAFile.
+	ClientCertAuth bool
+}
+
+// scheme is the URL scheme of the client listeners.
+func (c EmbeddedConfig) scheme() string {
+	if c.ClientTLS != nil {
+		return "https"
+	}
+	return "http"
 }
 
 // memberPorts are the three loopback ports one member listens on.
@@ -85,6 +104,12 @@ func (c EmbeddedConfig) embedConfig(p memberPorts, spec clusterSpec) *embed.Conf
 	ec.Name = c.Name
 	ec.Dir = c.DataDir
 	client, peer, metrics := httpURL(p.client), httpURL(p.peer), httpURL(p.metrics)
+	if c.ClientTLS != nil {
+		client.Scheme, metrics.Scheme = "https", "https"
+		ec.ClientTLSInfo.CertFile, ec.ClientTLSInfo.KeyFile = c.ClientTLS.CertFile, c.ClientTLS.KeyFile
+		ec.ClientTLSInfo.TrustedCAFile = c.ClientTLS.TrustedCAFile
+		ec.ClientTLSInfo.ClientCertAuth = c.ClientTLS.ClientCertAuth
+	}
 	ec.ListenClientUrls, ec.AdvertiseClientUrls = []url.URL{client}, []url.URL{client}
 	ec.ListenPeerUrls, ec.AdvertisePeerUrls = []url.URL{peer}, []url.URL{peer}
 	ec.ListenMetricsUrls = []url.URL{metrics}
