@@ -4,7 +4,7 @@ GO ?= go
 # later runs reuse it from the cache (ETCDTUNE_CACHE_DIR, default ~/.cache/etcdtune).
 TEST_TIMEOUT ?= 20m
 
-.PHONY: build test test-short bench vet
+.PHONY: build test test-short bench vet fuzz
 
 build:
 	$(GO) build -o bin/etcdtune ./cmd/etcdtune
@@ -13,6 +13,15 @@ test: vet
 	$(GO) test -timeout $(TEST_TIMEOUT) ./...
 	@# fio and the fsync probe must agree; timed on a quiet disk, so alone.
 	ETCDTUNE_DISK_TEST=1 $(GO) test -count=1 -v -run '^TestProbeFsyncAgreesWithFio$$' ./cmd/etcdtune/
+	$(MAKE) fuzz
+
+# A brief fuzzing of the parsers of user-given files and server text (their
+# seeds in testdata/fuzz also run as plain tests in every go test).
+FUZZ_TIME ?= 10s
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZ_TIME) ./reports
+	$(GO) test -run '^$$' -fuzz '^FuzzParseMetrics$$' -fuzztime $(FUZZ_TIME) ./probes
+	$(GO) test -run '^$$' -fuzz '^FuzzCurrentFromFiles$$' -fuzztime $(FUZZ_TIME) ./advisor
 
 # Skips the tests that need an etcd process (no 90 s build).
 test-short:

@@ -87,7 +87,7 @@ func ProbeCluster(ctx context.Context, t *target.Target, cfg ClusterConfig) (*Cl
 	for _, ep := range t.Endpoints() {
 		res.readStatus(ctx, t, ep, cfg.RequestTimeout)
 	}
-	w, err := WatchMetrics(ctx, urls, cfg.Window)
+	w, err := WatchMetrics(ctx, t.HTTPClient(), urls, cfg.Window)
 	if err != nil {
 		return nil, err
 	}

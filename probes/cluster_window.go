@@ -58,9 +58,12 @@ const windowNote = "quantiles come from the differences of etcd's histogram buck
 
 // WatchMetrics scrapes every URL, waits window, and scrapes again. A page
 // that cannot be read before is an error (no metrics there); one that
-// cannot be read after is reported on that member (it went away).
-func WatchMetrics(ctx context.Context, urls []string, window time.Duration) (*MetricsWindow, error) {
-	hc := &http.Client{}
+// cannot be read after is reported on that member (it went away). hc
+// carries the TLS settings of https metrics URLs; nil is a plain client.
+func WatchMetrics(ctx context.Context, hc *http.Client, urls []string, window time.Duration) (*MetricsWindow, error) {
+	if hc == nil {
+		hc = &http.Client{}
+	}
 	before := make([]Metrics, len(urls))
 	for i, u := range urls {
 		m, err := Scrape(ctx, hc, u)

@@ -2,7 +2,6 @@ package probes
 
 import (
 	"context"
-	"net/http"
 	"slices"
 	"time"
 
@@ -97,7 +96,7 @@ func MeasureRTT(ctx context.Context, t *target.Target, cfg RTTConfig) (*RTT, err
 		}
 		res.Members = append(res.Members, m)
 	}
-	hc := &http.Client{}
+	hc := t.HTTPClient()
 	for _, u := range urls {
 		m, err := Scrape(ctx, hc, u)
 		if err != nil {

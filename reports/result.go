@@ -116,5 +116,12 @@ func Read(rd io.Reader) (*Result, error) {
 	case r.Schema != Schema:
 		return nil, fmt.Errorf("result schema %q is newer than this etcdtune reads (%s); upgrade etcdtune", r.Schema, Schema)
 	}
+	// Every writer walks the workloads; a null entry (found by FuzzRead)
+	// would crash them, and etcdtune never writes one.
+	for i, w := range r.Workloads {
+		if w == nil {
+			return nil, fmt.Errorf("%w: workloads[%d] is null", ErrNotResult, i)
+		}
+	}
 	return &r, nil
 }

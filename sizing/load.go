@@ -70,7 +70,7 @@ func (r *runner) watchMetrics(ctx context.Context) (wait func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan *probes.MetricsWindow, 1)
 	go func() {
-		w, err := probes.WatchMetrics(ctx, urls, window)
+		w, err := probes.WatchMetrics(ctx, r.t.HTTPClient(), urls, window)
 		if err != nil {
 			w = nil
 		}

@@ -31,6 +31,9 @@ type Options struct {
 	// DataDir is the data dir of the embedded etcd; empty means a new
 	// temporary folder, removed at Close.
 	DataDir string
+	// QuotaBackendBytes is the embedded etcd's --quota-backend-bytes; 0
+	// keeps etcd's default.
+	QuotaBackendBytes int64
 }
 
 // UnreachableError means the target could not be reached or used: a wrong
@@ -89,7 +92,7 @@ func (t *Target) startEmbedded(ctx context.Context) error {
 		}
 		t.tempDir, dir = tmp, tmp
 	}
-	e, err := localetcd.StartEmbedded(ctx, localetcd.EmbeddedConfig{DataDir: dir})
+	e, err := localetcd.StartEmbedded(ctx, localetcd.EmbeddedConfig{DataDir: dir, QuotaBackendBytes: t.opts.QuotaBackendBytes})
 	if err != nil {
 		t.removeTemp()
 		return fmt.Errorf("start embedded etcd in %s: %w", dir, err)
@@ -112,7 +115,9 @@ func (o Options) Config(endpoints []string) (*clientv3.Config, error) {
 	}
 	cfg, err := clientv3.NewClientConfig(spec, zap.NewNop())
 	if err != nil {
-		return nil, fmt.Errorf("TLS settings: %w", err)
+		// A certificate or key that cannot be loaded makes the target
+		// unusable as configured, like a rejected certificate (exit 3).
+		return nil, &UnreachableError{What: "TLS settings (--cacert, --cert, --key)", Err: err}
 	}
 	cfg.Logger = zap.NewNop() // the client's retries must not write over the terminal
 	return cfg, nil

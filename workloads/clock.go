@@ -28,6 +28,12 @@ func (e *engine) startClock() *clock {
 				s := e.rec.Series()
 				e.cfg.OnSecond(e.since(), s[len(s)-1])
 			}
+			if e.cfg.Guard != nil {
+				s := e.rec.Series()
+				if reason := e.cfg.Guard(s[len(s)-1]); reason != "" {
+					e.abortWith(reason)
+				}
+			}
 			// Each boundary is computed from the start, so ticks do not drift.
 			t.Reset(e.cfg.Warmup + time.Duration(n+1)*time.Second - e.since())
 		}

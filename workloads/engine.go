@@ -25,6 +25,11 @@ type Config struct {
 	// with the time since the run began (warm-up included) and the second's
 	// figures; it runs on the engine's clock goroutine and must be quick.
 	OnSecond func(elapsed time.Duration, p SeriesPoint)
+	// Guard, if set, is called after each second of the measured window
+	// (after OnSecond, on the clock goroutine, so it must be quick); a
+	// non-empty answer stops the load at once and ends the run "aborted"
+	// with that reason.
+	Guard func(p SeriesPoint) (abortReason string)
 }
 
 // Validate says what is wrong with the config, naming the flag.
@@ -86,9 +91,22 @@ type engine struct {
 	lastEnd  atomic.Int64 // offset of the last completion, ns
 	open     OpenLoopStats
 	watchdog *watchdog
+	abort    context.CancelFunc     // ends the load, as Ctrl-C would
+	aborted  atomic.Pointer[string] // why the guard stopped the load
+}
+
+// abortWith stops the load for reason; the first reason is kept.
+func (e *engine) abortWith(reason string) {
+	if e.aborted.CompareAndSwap(nil, &reason) {
+		e.abort()
+	}
 }
 
 func (e *engine) run(ctx context.Context) *Result {
+	// The guard stops the load through this context, so both loops end as
+	// on Ctrl-C (requests in flight finish and are counted).
+	ctx, e.abort = context.WithCancel(ctx)
+	defer e.abort()
 	startedAt := time.Now()
 	e.start = startedAt
 	cpu0 := cpuTime()
@@ -104,7 +122,12 @@ func (e *engine) run(ctx context.Context) *Result {
 	window := e.windowEnd()
 	clock.stop(e)
 	cpu := cpuTime() - cpu0
-	return e.result(startedAt, window, cpu, interrupted)
+	res := e.result(startedAt, window, cpu, interrupted)
+	if reason := e.aborted.Load(); reason != nil {
+		res.EndReason, res.AbortReason = EndAborted, *reason
+		res.Warnings = append(res.Warnings, "stopped by the guard: "+*reason)
+	}
+	return res
 }
 
 // windowEnd is the length of the measured window: the duration asked for,

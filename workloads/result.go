@@ -26,6 +26,7 @@ type Result struct {
 	DurationS        float64             `json:"duration_s"`
 	WarmupS          float64             `json:"warmup_s"`
 	EndReason        string              `json:"end_reason"`
+	AbortReason      string              `json:"abort_reason,omitempty"` // why the guard stopped the load
 	Ops              int64               `json:"ops"`
 	Errors           int64               `json:"errors"`
 	ErrorKinds       map[string]int64    `json:"error_kinds"`
@@ -43,6 +44,7 @@ type Result struct {
 	K8s              *K8sStats           `json:"k8s,omitempty"`          // bench k8s: per-resource figures
 	Lease            *LeaseExpiry        `json:"lease_expiry,omitempty"` // the lease workload's expiry burst
 	Watch            *WatchStats         `json:"watch,omitempty"`        // bench watch: delivery and integrity
+	Quota            *QuotaStats         `json:"quota,omitempty"`        // bench quota: fill and recovery steps
 	Series           []SeriesPoint       `json:"series"`
 	Warnings         []string            `json:"warnings,omitempty"`
 }

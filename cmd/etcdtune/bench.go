@@ -30,7 +30,7 @@ func newBenchCommand() *cobra.Command {
 		Short: "Drive one kind of load against etcd and measure it",
 		Args:  noArgs,
 	}
-	cmd.AddCommand(newBenchPutCommand(), newBenchRangeCommand(), newBenchTxnCommand(), newBenchLeaseCommand(), newBenchMixedCommand(), newBenchK8sCommand(), newBenchWatchCommand())
+	cmd.AddCommand(newBenchPutCommand(), newBenchRangeCommand(), newBenchTxnCommand(), newBenchLeaseCommand(), newBenchMixedCommand(), newBenchK8sCommand(), newBenchWatchCommand(), newBenchQuotaCommand())
 	return cmd
 }
 
@@ -56,6 +56,8 @@ type benchOptions struct {
 	output      string
 	out         string
 	cpuProfile  string
+	dist        distOptions // --agents, --agent-index, --repeat (merge.go)
+	guard       guardOptions
 }
 
 func (o *benchOptions) addFlags(fs *pflag.FlagSet) {
@@ -79,15 +81,23 @@ func (o *benchOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.out, "out", "", "also write the result file here")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a Go CPU profile of etcdtune itself here (for etcdtune's developers)")
 	fs.MarkHidden("cpuprofile")
+	o.dist.addFlags(fs)
+	o.guard.addFlags(fs)
 }
 
 func (o *benchOptions) keySpec() workloads.KeySpec {
-	return workloads.KeySpec{Prefix: o.prefix, Size: o.keySize, Space: o.keySpace, Dist: o.keyDist, ZipfS: o.zipfS, Seed: o.seed}
+	return o.dist.agents.Keys(workloads.KeySpec{Prefix: o.prefix, Size: o.keySize, Space: o.keySpace, Dist: o.keyDist, ZipfS: o.zipfS, Seed: o.seed})
 }
 
 // engineConfig checks the load flags and returns the engine's config.
 func (o *benchOptions) engineConfig(fs *pflag.FlagSet) (workloads.Config, error) {
-	cfg := workloads.Config{Clients: o.clients, Rate: o.rate, MaxInflight: o.maxInflight,
+	if err := o.dist.validate(fs); err != nil {
+		return workloads.Config{}, badInput(err)
+	}
+	if err := o.guard.validate(); err != nil {
+		return workloads.Config{}, badInput(err)
+	}
+	cfg := workloads.Config{Clients: o.clients, Rate: o.dist.agents.Rate(o.rate), MaxInflight: o.maxInflight,
 		Duration: o.duration, Total: o.total, Warmup: o.warmup, RequestTimeout: o.conn.commandTimeout}
 	if o.total != 0 && !fs.Changed("duration") {
 		cfg.Duration = 0
@@ -149,12 +159,41 @@ func runBench(cmd *cobra.Command, o *benchOptions, newWorkload func() (workloads
 		}
 		defer stop()
 	}
+	for run := 1; run <= o.dist.repeat; run++ {
+		if run > 1 {
+			if wl, err = newWorkload(); err != nil {
+				return badInput(err)
+			}
+		}
+		if err := benchOnce(cmd, o, t, cfg, wl, run); err != nil || ctx.Err() != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// benchOnce is one run of a bench command (one of --repeat), its result
+// emitted apart from the others'.
+func benchOnce(cmd *cobra.Command, o *benchOptions, t *target.Target, cfg workloads.Config, wl workloads.Workload, run int) error {
+	ctx := cmd.Context()
 	res := newResult(cmd)
 	res.Target = t.Info(ctx)
 	bar := newProgress(cmd.ErrOrStderr(), wl.Name(), cfg)
 	cfg.OnSecond = bar.second
+	o.guard.capRate(&cfg, cmd.ErrOrStderr())
+	stopGuard, err := o.guard.start(ctx, t, &cfg, cmd.ErrOrStderr())
+	if err != nil {
+		return err
+	}
+	defer stopGuard()
+	barrier, released, err := o.dist.enter(ctx, t.Clients()[0], o.prefix, run)
+	if err != nil {
+		return err
+	}
 	wr, err := workloads.Session{Config: cfg, Clients: t.Clients(), Force: o.force}.Run(ctx, wl)
+	barrier.Close()
 	bar.finish()
+	o.dist.annotate(wr, released)
 	res.EndedAt = now()
 	switch {
 	case wr != nil:
@@ -165,7 +204,10 @@ func runBench(cmd *cobra.Command, o *benchOptions, newWorkload func() (workloads
 	default:
 		return err
 	}
-	return emit(cmd.OutOrStdout(), o.output, o.out, res)
+	if err := emit(cmd.OutOrStdout(), o.output, o.dist.outPath(o.out, run), res); err != nil {
+		return err
+	}
+	return guardAbort(wr)
 }
 
 func describeDataDir(dir string) string {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -21,7 +22,14 @@ type connOptions struct {
 	insecureSkipTLSVerify bool
 	insecureTransport     bool
 	dataDir               string
+	kubeadm               bool
+	kubeadmDir            string
 }
+
+// kubeadmPKIDir is where kubeadm keeps etcd's certificates; --kubeadm takes
+// the CA and the health-check client pair from it, as the kubeadm docs'
+// etcdctl examples do.
+const kubeadmPKIDir = "/etc/kubernetes/pki/etcd"
 
 // connFlagNames are the flags that ETCDCTL_* variables may set, as etcdctl
 // has them: ETCDCTL_ and the flag's name in upper case with _ for -.
@@ -39,6 +47,9 @@ func (o *connOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.password, "password", "", "password for authentication (if given, --user has no password part)")
 	fs.BoolVar(&o.insecureSkipTLSVerify, "insecure-skip-tls-verify", false, "skip server certificate verification (CAUTION: for testing only)")
 	fs.BoolVar(&o.insecureTransport, "insecure-transport", true, "disable transport security for client connections")
+	fs.BoolVar(&o.kubeadm, "kubeadm", false, "take --cacert, --cert and --key (when not given) from a kubeadm control plane: "+kubeadmPKIDir+"/{ca.crt,healthcheck-client.crt,healthcheck-client.key}")
+	fs.StringVar(&o.kubeadmDir, "kubeadm-pki-dir", kubeadmPKIDir, "where --kubeadm finds etcd's certificates")
+	fs.MarkHidden("kubeadm-pki-dir")
 	fs.StringVar(&o.dataDir, "data-dir", "", "data dir of the embedded etcd, on the disk under test (default: a new temporary folder)")
 }
 
@@ -62,6 +73,21 @@ func applyEnv(fs *pflag.FlagSet) error {
 	return nil
 }
 
+// applyKubeadm fills the TLS files --kubeadm stands for, leaving those given.
+func (o *connOptions) applyKubeadm() {
+	if !o.kubeadm {
+		return
+	}
+	fill := func(v *string, name string) {
+		if *v == "" {
+			*v = filepath.Join(o.kubeadmDir, name)
+		}
+	}
+	fill(&o.cacert, "ca.crt")
+	fill(&o.cert, "healthcheck-client.crt")
+	fill(&o.key, "healthcheck-client.key")
+}
+
 // targetOptions validates the flags and turns them into target.Options.
 func (o *connOptions) targetOptions() (target.Options, error) {
 	user, password := o.user, o.password
@@ -71,6 +97,7 @@ func (o *connOptions) targetOptions() (target.Options, error) {
 		}
 		user, password = u, p
 	}
+	o.applyKubeadm()
 	switch {
 	case o.dialTimeout <= 0:
 		return target.Options{}, badInput(fmt.Errorf("--dial-timeout must be positive, got %v", o.dialTimeout))

@@ -55,8 +55,10 @@ func exitCode(err error) int {
 	var unreachable *target.UnreachableError
 	var inUse *workloads.PrefixInUseError
 	var prep *workloads.PrepareError
+	var refused *workloads.GuardRefusedError
 	switch {
-	case errors.As(err, &unreachable), errors.As(err, &inUse), errors.As(err, &prep):
+	case errors.As(err, &unreachable), errors.As(err, &inUse), errors.As(err, &prep),
+		target.IsAuthError(err), errors.As(err, &refused):
 		return exitUnusable
 	}
 	return exitCheckFailed

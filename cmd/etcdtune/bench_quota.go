@@ -1,0 +1,151 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/etcdtune/etcdtune/buildinfo"
+	"github.com/etcdtune/etcdtune/target"
+	"github.com/etcdtune/etcdtune/workloads"
+)
+
+// quotaOptions are the flags of bench quota.
+type quotaOptions struct {
+	conn             connOptions
+	quotaBytes       int64
+	valSize          int
+	keys             int
+	clients          int
+	prefix           string
+	allowDestructive bool
+	fillTimeout      time.Duration
+	output, out      string
+}
+
+func newBenchQuotaCommand() *cobra.Command {
+	o := &quotaOptions{}
+	cmd := &cobra.Command{
+		Use:   "quota",
+		Short: "Fill the backend quota until the NOSPACE alarm, then time etcd's documented recovery (compact, defragment, disarm)",
+		Long: "Without --endpoints it runs on an embedded etcd with a small --quota-backend-bytes. On a cluster it needs " +
+			"--allow-destructive: while the alarm is raised every client of that cluster can only read and delete.",
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runBenchQuota(cmd, o) },
+	}
+	fs := cmd.Flags()
+	o.conn.addFlags(fs)
+	fs.Int64Var(&o.quotaBytes, "quota-backend-bytes", 16<<20, "the embedded etcd's backend quota (on a cluster, its own quota applies)")
+	fs.IntVar(&o.valSize, "val-size", 64<<10, "bytes of each value written")
+	fs.IntVar(&o.keys, "keys", 8, "keys overwritten again and again (the space goes to history, which compaction gives back)")
+	fs.IntVar(&o.clients, "clients", 4, "concurrent writers")
+	fs.StringVar(&o.prefix, "prefix", "/etcdtune/", "every key etcdtune writes is under this prefix")
+	fs.BoolVar(&o.allowDestructive, "allow-destructive", false, "allow running on a cluster given by --endpoints (it becomes read-only until the recovery)")
+	fs.DurationVar(&o.fillTimeout, "fill-timeout", 5*time.Minute, "give up filling after this long")
+	fs.StringVarP(&o.output, "output", "o", outputTable, "output format: table or json (the result file)")
+	fs.StringVar(&o.out, "out", "", "also write the result file here")
+	return cmd
+}
+
+func (o *quotaOptions) validate(endpoints []string) error {
+	switch {
+	case len(endpoints) > 0 && !o.allowDestructive:
+		return fmt.Errorf("bench quota raises the NOSPACE alarm, which makes the cluster read-only until recovered: pass --allow-destructive to run it on --endpoints")
+	case o.quotaBytes < 1<<20:
+		return fmt.Errorf("--quota-backend-bytes must be at least 1 MiB, got %d", o.quotaBytes)
+	case o.valSize < 1 || o.valSize > 1<<20:
+		return fmt.Errorf("--val-size must be 1 to 1048576 bytes (under etcd's 1.5 MiB request limit), got %d", o.valSize)
+	case o.keys < 1:
+		return fmt.Errorf("--keys must be at least 1, got %d", o.keys)
+	case o.clients < 1:
+		return fmt.Errorf("--clients must be at least 1, got %d", o.clients)
+	case o.fillTimeout <= 0:
+		return fmt.Errorf("--fill-timeout must be positive, got %v", o.fillTimeout)
+	case o.prefix == "" || o.prefix == "/":
+		return fmt.Errorf("--prefix %q would cover the whole key space", o.prefix)
+	case o.output != outputTable && o.output != outputJSON:
+		return fmt.Errorf("unknown --output %q: use table or json", o.output)
+	}
+	return nil
+}
+
+func runBenchQuota(cmd *cobra.Command, o *quotaOptions) error {
+	if err := applyEnv(cmd.Flags()); err != nil {
+		return err
+	}
+	topts, err := o.conn.targetOptions()
+	if err != nil {
+		return err
+	}
+	if err := o.validate(topts.Endpoints); err != nil {
+		return badInput(err)
+	}
+	ctx := cmd.Context()
+	notes := cmd.ErrOrStderr()
+	if len(topts.Endpoints) == 0 {
+		topts.QuotaBackendBytes = o.quotaBytes
+		fmt.Fprintf(notes, "no --endpoints: starting an embedded etcd %s with --quota-backend-bytes %d\n", buildinfo.EtcdVersion(), o.quotaBytes)
+	}
+	t, err := target.Open(ctx, topts, 1)
+	if err != nil {
+		return err
+	}
+	defer t.Close()
+	c := t.Clients()[0]
+	if t.Embedded() == nil {
+		// Never start from an alarm or a leaderless cluster.
+		if err := workloads.NewGuard(c, t.Endpoints(), workloads.DefaultGuardLimits).Preflight(ctx); err != nil {
+			return err
+		}
+	}
+	res := newResult(cmd)
+	res.Target = t.Info(ctx)
+	started := time.Now()
+	st, err := workloads.RunQuota(ctx, c, t.Endpoints(), workloads.QuotaOptions{Prefix: o.prefix, ValSize: o.valSize,
+		Keys: o.keys, Clients: o.clients, Timeout: o.fillTimeout, RequestTimeout: o.conn.commandTimeout})
+	wr := quotaResult(o, st, started)
+	res.Workloads = append(res.Workloads, wr)
+	res.EndedAt = now()
+	if err != nil {
+		res.EndReason, wr.EndReason = workloads.EndFailed, workloads.EndFailed
+		wr.Warnings = append(wr.Warnings, err.Error())
+	}
+	if eerr := emit(cmd.OutOrStdout(), o.output, o.out, res); eerr != nil {
+		return eerr
+	}
+	if o.output == outputTable && st != nil {
+		writeQuotaSteps(cmd.OutOrStdout(), st)
+	}
+	if err != nil {
+		return fmt.Errorf("bench quota: %w", err)
+	}
+	return nil
+}
+
+// quotaResult is the scenario's entry in the result file.
+func quotaResult(o *quotaOptions, st *workloads.QuotaStats, started time.Time) *workloads.Result {
+	r := &workloads.Result{Name: "quota", Mode: workloads.ModeClosed, EndReason: workloads.EndCompleted,
+		StartedAt: started.UTC().Format(time.RFC3339Nano), DurationS: time.Since(started).Seconds(),
+		Params: map[string]any{"clients": o.clients, "conns": 1, "val_size": o.valSize, "keys": o.keys,
+			"quota_backend_bytes": o.quotaBytes, "prefix": o.prefix},
+		ErrorKinds: map[string]int64{}, Series: []workloads.SeriesPoint{}, Quota: st}
+	if st != nil {
+		r.Ops = st.Puts
+		if st.FillS > 0 {
+			r.ThroughputOpsS = float64(st.Puts) / st.FillS
+		}
+	}
+	return r
+}
+
+func writeQuotaSteps(w io.Writer, st *workloads.QuotaStats) {
+	fmt.Fprintf(w, "  fill\t%.2f s to NOSPACE: %d puts, %d MB, db %d MB, alarms %v\n", st.FillS, st.Puts, st.BytesWritten>>20, st.DBSizeAtAlarm>>20, st.Alarms)
+	fmt.Fprintf(w, "  compact\t%.3f s\n", st.CompactS)
+	for ep, s := range st.DefragS {
+		fmt.Fprintf(w, "  defrag\t%.3f s  %s\n", s, ep)
+	}
+	fmt.Fprintf(w, "  disarm\t%.3f s\n", st.DisarmS)
+	fmt.Fprintf(w, "  recovery\t%.3f s in all; db %d MB after; first write %.1f ms; prefix empty: %v\n", st.RecoveryS, st.DBSizeAfter>>20, st.FirstWriteAfterMs, st.PrefixEmpty)
+}

@@ -1,0 +1,180 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/etcdtune/etcdtune/reports"
+)
+
+// compareOptions are compare's arguments: the two sides' result files, the
+// gate and the output format.
+type compareOptions struct {
+	base, new []string
+	gate      string
+	output    string
+}
+
+const compareUsage = `Usage:
+  etcdtune compare BASE.json NEW.json [flags]
+  etcdtune compare --base a1.json a2.json ... --new b1.json b2.json ... [flags]
+
+Flags:
+  --base FILE...            the base runs (repeated runs of one setup; all files up to the next flag)
+  --new FILE...             the new runs
+  --max-regression LIST     the gate, e.g. throughput=5%,p99=10%,error_rate=0.1% (error_rate in points):
+                            exit 1 when a metric regresses significantly past its limit
+  -o, --output FORMAT       table, md, json or junit (default table)
+  -h, --help                this help
+`
+
+func newCompareCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "compare BASE NEW | --base FILE... --new FILE...",
+		Short: "Compare two sets of runs: medians, confidence intervals, significance, and a regression gate",
+		Long: `compare reads result files of the same workloads, a base and a new side, each one
+run or several repeated runs (bench --repeat N). Per workload and metric it prints
+the medians with their 95% confidence intervals, the change and the Mann-Whitney U
+test's p-value; a difference that is not significant (p >= 0.05) shows as ~.
+With --max-regression it is a CI gate: exit 1 when a metric regresses
+significantly past its limit, 0 otherwise, 2 on bad input.`,
+		// The sides are lists of files after --base and --new, which a
+		// flag parser would take as positional arguments: compare reads
+		// its arguments itself.
+		DisableFlagParsing: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o, help, err := parseCompareArgs(args)
+			if err != nil {
+				return badInput(err)
+			}
+			if help {
+				_, err := io.WriteString(cmd.OutOrStdout(), cmd.Long+"\n\n"+compareUsage)
+				return err
+			}
+			return runCompare(cmd.OutOrStdout(), o)
+		},
+	}
+	return cmd
+}
+
+// parseCompareArgs reads compare's command line.
+func parseCompareArgs(args []string) (*compareOptions, bool, error) {
+	o := &compareOptions{output: outputTable}
+	var positional []string
+	side := &positional
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		name, val, hasVal := strings.Cut(a, "=")
+		takeValue := func() (string, error) {
+			if hasVal {
+				return val, nil
+			}
+			if i+1 >= len(args) {
+				return "", fmt.Errorf("%s needs a value", name)
+			}
+			i++
+			return args[i], nil
+		}
+		var err error
+		switch name {
+		case "-h", "--help":
+			return nil, true, nil
+		case "--base", "--new":
+			side = &o.base
+			if name == "--new" {
+				side = &o.new
+			}
+			if hasVal {
+				*side = append(*side, strings.Split(val, ",")...)
+			}
+		case "--max-regression":
+			o.gate, err = takeValue()
+		case "-o", "--output":
+			o.output, err = takeValue()
+		default:
+			if strings.HasPrefix(a, "-") {
+				return nil, false, fmt.Errorf("unknown flag %s for compare; see etcdtune compare --help", a)
+			}
+			*side = append(*side, a)
+		}
+		if err != nil {
+			return nil, false, err
+		}
+	}
+	return o, false, o.sides(positional)
+}
+
+// sides checks that the files name two sides, one way or the other.
+func (o *compareOptions) sides(positional []string) error {
+	switch {
+	case len(o.base) == 0 && len(o.new) == 0 && len(positional) == 2:
+		o.base, o.new = positional[:1], positional[1:]
+	case len(o.base) == 0 && len(o.new) == 0:
+		return fmt.Errorf("compare needs a base and a new side: BASE NEW, or --base FILE... --new FILE... (got %d files)", len(positional))
+	case len(positional) > 0:
+		return fmt.Errorf("compare takes BASE NEW, or --base FILE... --new FILE..., not both (extra %v)", positional)
+	case len(o.base) == 0 || len(o.new) == 0:
+		return fmt.Errorf("compare needs a base and a new side: BASE NEW, or --base FILE... --new FILE...")
+	}
+	switch o.output {
+	case outputTable, outputJSON, "md", "junit":
+	default:
+		return fmt.Errorf("unknown --output %q: use table, md, json or junit", o.output)
+	}
+	return nil
+}
+
+func runCompare(w io.Writer, o *compareOptions) error {
+	gate, err := reports.ParseGate(o.gate)
+	if err != nil {
+		return badInput(err)
+	}
+	base, err := readResults(o.base)
+	if err != nil {
+		return err
+	}
+	news, err := readResults(o.new)
+	if err != nil {
+		return err
+	}
+	c, err := reports.Compare(base, news, gate)
+	if err != nil {
+		return badInput(err)
+	}
+	if err := writeComparison(w, o.output, c); err != nil {
+		return err
+	}
+	return gateError(c)
+}
+
+func writeComparison(w io.Writer, format string, c *reports.Comparison) error {
+	switch format {
+	case "md":
+		return reports.WriteCompareMarkdown(w, c)
+	case outputJSON:
+		return reports.WriteCompareJSON(w, c)
+	case "junit":
+		return reports.WriteCompareJUnit(w, c)
+	}
+	return reports.WriteCompareText(w, c)
+}
+
+// gateError is exit 1 naming every metric past the gate.
+func gateError(c *reports.Comparison) error {
+	regs := c.Regressions()
+	if len(regs) == 0 {
+		return nil
+	}
+	var names []string
+	for _, r := range regs {
+		change, unit := fmt.Sprintf("%+.1f%%", r.DeltaPct), "%"
+		if r.Unit == "%" { // error rate: percentage points
+			change, unit = fmt.Sprintf("%+.3f pts", r.DeltaPts), " pts"
+		}
+		names = append(names, fmt.Sprintf("%s %s %s (gate %g%s, p=%.3f)", r.Workload, r.Metric, change, *r.Limit, unit, r.P))
+	}
+	return &codedError{code: exitCheckFailed, err: fmt.Errorf("regression past the gate: %s", strings.Join(names, "; "))}
+}

@@ -1,0 +1,204 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	hdr "github.com/HdrHistogram/hdrhistogram-go"
+	clientv3 "go.etcd.io/etcd/client/v3"
+	"go.uber.org/zap"
+
+	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
+	"github.com/etcdtune/etcdtune/reports"
+)
+
+// TestMergeThreeAgents runs three agent processes of one distributed put
+// benchmark against one etcd and merges their results: the merged ops are
+// the agents' sum and the puts etcd committed, the merged p99 is the p99 of
+// the union of their histograms, and they started within 100 ms.
+func TestMergeThreeAgents(t *testing.T) {
+	start := time.Now()
+	e := etcdtest.Embedded(t)
+	cli, err := clientv3.New(clientv3.Config{Endpoints: e.Endpoints(), Logger: zap.NewNop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	ctx := t.Context()
+	rev0 := revision(t, cli)
+
+	dir := t.TempDir()
+	const agents = 3
+	files := make([]string, agents)
+	var wg sync.WaitGroup
+	for i := range agents {
+		files[i] = filepath.Join(dir, fmt.Sprintf("agent-%d.json", i))
+		wg.Add(1)
+		// The agents start 300 ms apart: the barrier must line them up.
+		time.Sleep(300 * time.Millisecond)
+		go func() {
+			defer wg.Done()
+			env := []string{fmt.Sprintf("JOB_COMPLETION_INDEX=%d", i)}
+			if i == 2 { // one agent by flag, the others as an Indexed Job's pods
+				env = nil
+			}
+			r := etcdtune(t, env, "bench", "put", "--endpoints", e.Endpoints()[0], "--agents", fmt.Sprint(agents),
+				"--agent-index", fmt.Sprint(i), "--rate", "600", "--conns", "2", "--duration", "2s", "--out", files[i], "-o", "json")
+			if r.code != 0 {
+				t.Errorf("agent %d: exit %d: %s", i, r.code, r.stderr)
+			}
+		}()
+	}
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	rev1 := revision(t, cli)
+
+	merged := filepath.Join(dir, "merged.json")
+	if r := etcdtune(t, nil, append([]string{"merge", "--out", merged, "-o", "json"}, files...)...); r.code != 0 {
+		t.Fatalf("merge: exit %d: %s", r.code, r.stderr)
+	}
+	m, err := reports.ReadFile(merged)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mw := m.Workloads[0]
+	var sumOps, sumErrs int64
+	var union *hdr.Histogram
+	for i, f := range files {
+		r, err := reports.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := r.Workloads[0]
+		if got := w.Params[reports.ParamAgentIndex]; got != float64(i) {
+			t.Errorf("agent %d's result says agent_index %v", i, got)
+		}
+		t.Logf("agent %d: %d ops, target %.0f/s, barrier released at %v", i, w.Ops, w.TargetRate, w.Params[reports.ParamBarrierReleased])
+		sumOps += w.Ops
+		sumErrs += w.Errors
+		h, err := hdr.Decode([]byte(w.Histogram))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if union == nil {
+			union = h
+		} else {
+			union.Merge(h)
+		}
+	}
+	if mw.Ops != sumOps || sumErrs != 0 {
+		t.Errorf("merged ops %d, the agents' sum %d (errors %d)", mw.Ops, sumOps, sumErrs)
+	}
+	if mw.TargetRate != 600 {
+		t.Errorf("merged target rate %v, want the 600/s asked for", mw.TargetRate)
+	}
+	puts := committedPuts(ctx, t, cli, rev0, rev1, "/etcdtune/agent-")
+	if puts != mw.Ops {
+		t.Errorf("etcd committed %d puts under the agents' keys between revisions %d and %d, merged ops %d", puts, rev0, rev1, mw.Ops)
+	}
+	if want := float64(union.ValueAtQuantile(99)) / 1000; mw.LatencyMs.P99 != want {
+		t.Errorf("merged p99 %v ms, p99 of the union of histograms %v ms", mw.LatencyMs.P99, want)
+	}
+	// Every other revision is the barrier's (an entry and a lease revoke per
+	// agent) or a cleanup (one delete per agent).
+	if rev1-rev0 != mw.Ops+3*agents {
+		t.Errorf("revision delta %d, want merged ops %d + 3 per agent", rev1-rev0, mw.Ops)
+	}
+	var seriesOps int64
+	for _, p := range mw.Series {
+		seriesOps += p.Ops
+	}
+	if seriesOps != mw.Ops {
+		t.Errorf("merged series sum to %d ops, merged ops %d", seriesOps, mw.Ops)
+	}
+	spread, ok := mw.Params[reports.ParamBarrierSpreadMs].(float64)
+	if !ok || spread > 100 {
+		t.Errorf("agents released from the barrier %v ms apart, want within 100 ms", mw.Params[reports.ParamBarrierSpreadMs])
+	}
+	if left := countPrefix(t, cli, "/etcdtune/"); left != 0 {
+		t.Errorf("%d keys left under the prefix (barrier or data)", left)
+	}
+	t.Logf("merged: %d ops (sum %d), %d puts committed, revision delta %d, p99 %.3f ms, barrier spread %.1f ms; took %v",
+		mw.Ops, sumOps, puts, rev1-rev0, mw.LatencyMs.P99, spread, time.Since(start).Round(time.Millisecond))
+}
+
+func revision(t *testing.T, c *clientv3.Client) int64 {
+	t.Helper()
+	r, err := c.Get(t.Context(), "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.Header.Revision
+}
+
+func countPrefix(t *testing.T, c *clientv3.Client, prefix string) int64 {
+	t.Helper()
+	r, err := c.Get(t.Context(), prefix, clientv3.WithPrefix(), clientv3.WithCountOnly())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.Count
+}
+
+// committedPuts reads etcd's history over (from, to] under /etcdtune/ and
+// counts the revisions that put a key under prefix (each agent put is one
+// revision). Every revision of the window must be etcdtune's: the agents'
+// puts, the barrier's entries and lease revokes, the cleanups.
+func committedPuts(ctx context.Context, t *testing.T, c *clientv3.Client, from, to int64, prefix string) int64 {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	var puts int64
+	revs := map[int64]bool{}
+	for wr := range c.Watch(ctx, "/etcdtune/", clientv3.WithPrefix(), clientv3.WithRev(from+1)) {
+		if err := wr.Err(); err != nil {
+			t.Fatal(err)
+		}
+		for _, ev := range wr.Events {
+			revs[ev.Kv.ModRevision] = true
+			if ev.Type == clientv3.EventTypePut && strings.HasPrefix(string(ev.Kv.Key), prefix) {
+				puts++
+			}
+		}
+		if len(revs) > 0 && maxKey(revs) >= to {
+			break
+		}
+	}
+	if int64(len(revs)) != to-from {
+		t.Errorf("%d revisions of etcdtune's keys in (%d, %d]: the window holds other writes", len(revs), from, to)
+	}
+	return puts
+}
+
+func maxKey(m map[int64]bool) int64 {
+	var hi int64
+	for k := range m {
+		hi = max(hi, k)
+	}
+	return hi
+}
+
+func TestAgentIndexOutOfRange(t *testing.T) {
+	cases := []struct {
+		env  []string
+		args []string
+		want string
+	}{
+		{nil, []string{"bench", "put", "--agents", "3", "--agent-index", "3"}, "--agent-index 3 is out of range"},
+		{nil, []string{"bench", "put", "--agents", "3", "--agent-index", "-1"}, "out of range"},
+		{[]string{"JOB_COMPLETION_INDEX=4"}, []string{"bench", "put", "--agents", "2"}, "--agent-index 4 is out of range"},
+		{[]string{"JOB_COMPLETION_INDEX=x"}, []string{"bench", "put", "--agents", "2"}, "JOB_COMPLETION_INDEX"},
+		{nil, []string{"bench", "put", "--repeat", "0"}, "--repeat"},
+		{nil, []string{"merge", "only-one.json"}, "requires at least 2"},
+	}
+	for _, c := range cases {
+		assertOneLineError(t, etcdtune(t, c.env, c.args...), 2, c.want)
+	}
+}
