@@ -91,6 +91,9 @@ func (o *benchOptions) keySpec() workloads.KeySpec {
 
 // engineConfig checks the load flags and returns the engine's config.
 func (o *benchOptions) engineConfig(fs *pflag.FlagSet) (workloads.Config, error) {
+	if err := o.dist.validateOut(o.out); err != nil {
+		return workloads.Config{}, badInput(err)
+	}
 	if err := o.dist.validate(fs); err != nil {
 		return workloads.Config{}, badInput(err)
 	}
@@ -204,7 +207,11 @@ func benchOnce(cmd *cobra.Command, o *benchOptions, t *target.Target, cfg worklo
 	default:
 		return err
 	}
-	if err := emit(cmd.OutOrStdout(), o.output, o.dist.outPath(o.out, run), res); err != nil {
+	out := o.dist.agentOut(o.out, o.dist.agents.Index, run)
+	if err := emit(cmd.OutOrStdout(), o.output, out, res); err != nil {
+		return err
+	}
+	if err := o.dist.collectResults(ctx, o.out, run); err != nil {
 		return err
 	}
 	return guardAbort(wr)

@@ -202,3 +202,52 @@ func TestAgentIndexOutOfRange(t *testing.T) {
 		assertOneLineError(t, etcdtune(t, c.env, c.args...), 2, c.want)
 	}
 }
+
+// Agent 0 with --collect waits for the others' results in the shared path
+// and merges them; the merged ops are the sum of the agents'.
+func TestAgentZeroCollects(t *testing.T) {
+	e := etcdtest.Embedded(t)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "agent-{agent}.json")
+	merged := filepath.Join(dir, "merged.json")
+	const agents = 3
+	var wg sync.WaitGroup
+	for i := range agents {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			args := []string{"bench", "put", "--endpoints", e.Endpoints()[0], "--agents", fmt.Sprint(agents),
+				"--agent-index", fmt.Sprint(i), "--rate", "300", "--conns", "1", "--duration", "1s", "--out", out}
+			if i == 0 {
+				args = append(args, "--collect", merged, "--collect-timeout", "60s")
+			}
+			if r := etcdtune(t, nil, args...); r.code != 0 {
+				t.Errorf("agent %d: exit %d: %s", i, r.code, r.stderr)
+			}
+		}()
+	}
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	m, err := reports.ReadFile(merged)
+	if err != nil {
+		t.Fatalf("agent 0 wrote no merged result: %v", err)
+	}
+	var sum int64
+	for i := range agents {
+		r, err := reports.ReadFile(filepath.Join(dir, fmt.Sprintf("agent-%d.json", i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum += r.Workloads[0].Ops
+	}
+	if got := m.Workloads[0].Ops; got != sum || sum == 0 {
+		t.Errorf("merged ops %d, the agents' sum %d", got, sum)
+	}
+	// --collect without a per-agent --out, or on another agent, is bad input.
+	r := etcdtune(t, nil, "bench", "put", "--agents", "2", "--agent-index", "0", "--collect", merged, "--out", filepath.Join(dir, "x.json"))
+	assertOneLineError(t, r, exitBadInput, "{agent}")
+	r = etcdtune(t, nil, "bench", "put", "--agents", "2", "--agent-index", "1", "--collect", merged, "--out", out)
+	assertOneLineError(t, r, exitBadInput, "agent 0")
+}

@@ -29,6 +29,7 @@ type runOptions struct {
 	prefix      string
 	diskPath    string
 	metricsURLs []string
+	repeat      int
 }
 
 func newRunCommand() *cobra.Command {
@@ -62,6 +63,7 @@ whose data dir is on the disk of the current folder (or --data-dir).`,
 	fs.StringVar(&o.prefix, "prefix", "/etcdtune/", "every key the run writes is under this prefix (refused if it holds keys)")
 	fs.StringVar(&o.diskPath, "disk-path", "", "folder for the fsync and disk probes (default: the embedded etcd's data dir; with --endpoints, none)")
 	addMetricsURLsFlag(cmd, &o.metricsURLs)
+	fs.IntVar(&o.repeat, "repeat", 1, "whole runs in a row, each in its own folder --dir/run-1 ... run-N, for compare")
 	return cmd
 }
 
@@ -70,25 +72,49 @@ func (o *runOptions) run(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
+	if o.repeat < 1 {
+		return badInput(fmt.Errorf("--repeat must be at least 1, got %d", o.repeat))
+	}
 	created, err := sizing.PrepareDir(o.dir, o.force)
 	if err != nil {
 		return runError(err)
 	}
+	if o.repeat == 1 {
+		return o.runOnce(cmd, opts, failOn, o.dir, created)
+	}
+	// Repeated runs keep their results apart, one folder each, so that
+	// compare can judge the spread; the first failing check ends them.
+	for i := 1; i <= o.repeat && cmd.Context().Err() == nil; i++ {
+		dir := filepath.Join(o.dir, fmt.Sprintf("run-%d", i))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		fmt.Fprintf(cmd.ErrOrStderr(), "run %d of %d into %s\n", i, o.repeat, dir)
+		if err := o.runOnce(cmd, opts, failOn, dir, false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runOnce is one sizing run into dir; created says whether dir is new, so
+// that a run that measured nothing leaves no folder behind.
+func (o *runOptions) runOnce(cmd *cobra.Command, opts sizing.Options, failOn, dir string, created bool) error {
 	res, runErr := sizing.Run(cmd.Context(), opts)
 	if res == nil { // nothing measured: leave no new folder to refuse next time
 		if created {
-			os.Remove(o.dir)
+			os.Remove(dir)
 		}
 		return runError(runErr)
 	}
-	if err := sizing.WriteOutputs(o.dir, res); err != nil {
+	if err := sizing.WriteOutputs(dir, res); err != nil {
 		return errors.Join(runErr, err)
 	}
 	if runErr != nil {
-		fmt.Fprintf(cmd.ErrOrStderr(), "the partial result is in %s\n", o.dir)
+		fmt.Fprintf(cmd.ErrOrStderr(), "the partial result is in %s\n", dir)
 		return runError(runErr)
 	}
-	if err := reports.WriteVerdictWithReport(cmd.OutOrStdout(), res, filepath.Join(o.dir, reports.ReportFile)); err != nil {
+	if err := reports.WriteVerdictWithReport(cmd.OutOrStdout(), res, filepath.Join(dir, reports.ReportFile)); err != nil {
 		return err
 	}
 	return failOnError(res, failOn)
