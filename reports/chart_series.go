@@ -66,7 +66,7 @@ func seriesChart(i int, wl *workloads.Result) (*Chart, error) {
 		return nil, err
 	}
 	return &Chart{File: fmt.Sprintf("workload-%d-%s-series.png", i+1, fileSafe(wl.Name)), Title: label + " over time",
-		Caption: "Per second of the measured window: latency p50, p99 and max (top, log axis) and requests completed (bottom); red crosses mark seconds with errors, at their count.",
+		Caption: "Per second of the measured window: latency p50, p99 and max (top, log axis) and requests completed (bottom); red crosses mark seconds with errors, at their count; triangles on the time axis mark leader changes (seen by the guard on a remote cluster).",
 		PNG:     png}, nil
 }
 
@@ -74,11 +74,14 @@ func seriesChart(i int, wl *workloads.Result) (*Chart, error) {
 // second.
 func throughputPlot(wl *workloads.Result) (*plot.Plot, error) {
 	p := newPlot("", "seconds into the measured window", "requests/s")
-	var ops, errs plotter.XYs
+	var ops, errs, elections plotter.XYs
 	for _, s := range wl.Series {
 		ops = append(ops, plotter.XY{X: float64(s.T), Y: float64(s.Ops)})
 		if s.Errors > 0 {
 			errs = append(errs, plotter.XY{X: float64(s.T), Y: float64(s.Errors)})
+		}
+		if s.LeaderChanges > 0 {
+			elections = append(elections, plotter.XY{X: float64(s.T), Y: 0})
 		}
 	}
 	if err := addLinePoints(p, ops, "completed", colorAt(2)); err != nil {
@@ -94,6 +97,18 @@ func throughputPlot(wl *workloads.Result) (*plot.Plot, error) {
 		sc.Radius = vg.Points(4)
 		p.Add(sc)
 		p.Legend.Add(fmt.Sprintf("errors (%d in all)", wl.Errors), sc)
+	}
+	if len(elections) > 0 {
+		// Leader changes sit on the time axis, where the load's dip is.
+		sc, err := plotter.NewScatter(elections)
+		if err != nil {
+			return nil, err
+		}
+		sc.Shape = draw.TriangleGlyph{}
+		sc.Color = thresholdColor
+		sc.Radius = vg.Points(5)
+		p.Add(sc)
+		p.Legend.Add(fmt.Sprintf("leader change (%d in all)", wl.Counters["leader_changes"]), sc)
 	}
 	p.Y.Min = 0
 	if wl.Mode == workloads.ModeOpen && wl.TargetRate > 0 {

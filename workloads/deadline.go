@@ -2,14 +2,14 @@ package workloads
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"sync"
 	"time"
 )
 
 // errRequestTimeout is the error of a request that outlived the request
 // timeout (--command-timeout); it counts as "deadline_exceeded".
-var errRequestTimeout = errors.New("request exceeded --command-timeout: " + context.DeadlineExceeded.Error())
+var errRequestTimeout = fmt.Errorf("request exceeded --command-timeout: %w", context.DeadlineExceeded)
 
 // watchdog enforces the request timeout without a context.WithTimeout per
 // request: that allocates and starts and stops a runtime timer, about 3 µs

@@ -25,6 +25,9 @@ func TestWatchdogCancelsOnlyOverdueRequests(t *testing.T) {
 	if !s.end() {
 		t.Error("an overdue request was not reported as timed out")
 	}
+	if k := ErrorKind(errRequestTimeout); k != "deadline_exceeded" {
+		t.Errorf("a timed-out request counts as %q, want deadline_exceeded", k)
+	}
 
 	ctx = s.begin(since())
 	if ctx.Err() != nil {

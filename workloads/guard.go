@@ -58,8 +58,10 @@ type Guard struct {
 
 	changes   atomic.Int64 // raft term increases since Start
 	nospace   atomic.Bool
-	ops, errs int64 // run totals, owned by Check
-	slowSecs  int   // consecutive seconds over MaxP99, owned by Check
+	ops, errs int64   // run totals, owned by Check
+	slowSecs  int     // consecutive seconds over MaxP99, owned by Check
+	seen      int64   // leader changes already put in marks, owned by Check
+	marks     []int64 // leader changes per closed second, owned by Check
 	stop      context.CancelFunc
 	wg        sync.WaitGroup
 }
@@ -124,11 +126,31 @@ func (g *Guard) Stop() {
 	}
 }
 
+// Annotate writes what the guard saw into the run's result: the leader
+// changes of each second in the series, and in all. Call it after the run.
+func (g *Guard) Annotate(r *Result) {
+	if r == nil {
+		return
+	}
+	for i := range min(len(g.marks), len(r.Series)) {
+		r.Series[i].LeaderChanges = g.marks[i]
+	}
+	if r.Counters == nil {
+		r.Counters = map[string]int64{}
+	}
+	r.Counters["leader_changes"] = g.changes.Load()
+}
+
 // LeaderChanges is the number of elections seen since Start.
 func (g *Guard) LeaderChanges() int { return int(g.changes.Load()) }
 
-// Check is Config.Guard: the reason to stop after second p, or "".
+// Check is Config.Guard: the reason to stop after second p, or "". The
+// clock calls it once per closed second, in order, which is what lets
+// Annotate put each second's leader changes on the series.
 func (g *Guard) Check(p SeriesPoint) string {
+	n := g.changes.Load()
+	g.marks = append(g.marks, n-g.seen)
+	g.seen = n
 	g.ops += p.Ops
 	g.errs += p.Errors
 	if n := g.changes.Load(); n > int64(g.limits.MaxLeaderChanges) {

@@ -12,6 +12,9 @@ type SeriesPoint struct {
 	P50Ms  float64 `json:"p50_ms"`
 	P99Ms  float64 `json:"p99_ms"`
 	MaxMs  float64 `json:"max_ms"`
+	// LeaderChanges are the elections seen in this second, when a guard
+	// watched the cluster (a remote target).
+	LeaderChanges int64 `json:"leader_changes,omitempty"`
 }
 
 // Tick closes the current second and appends it to the series as second t.

@@ -197,6 +197,7 @@ func benchOnce(cmd *cobra.Command, o *benchOptions, t *target.Target, cfg worklo
 	barrier.Close()
 	bar.finish()
 	o.dist.annotate(wr, released)
+	o.guard.annotate(wr)
 	res.EndedAt = now()
 	switch {
 	case wr != nil:

@@ -19,6 +19,7 @@ type guardOptions struct {
 	maxErrorRate     float64
 	maxP99           time.Duration
 	maxRate          float64
+	running          *workloads.Guard // the guard of the run under way, if any
 }
 
 func (o *guardOptions) addFlags(fs *pflag.FlagSet) {
@@ -79,7 +80,17 @@ func (o *guardOptions) start(ctx context.Context, t *target.Target, cfg *workloa
 	}
 	g.Start(ctx)
 	cfg.Guard = g.Check
+	o.running = g
 	return g.Stop, nil
+}
+
+// annotate puts what the running guard saw (leader changes per second and
+// in all) into the run's result.
+func (o *guardOptions) annotate(wr *workloads.Result) {
+	if o.running != nil {
+		o.running.Annotate(wr)
+		o.running = nil
+	}
 }
 
 // guardAbort turns a run the guard stopped into exit 1 with its reason.
