@@ -2,45 +2,13 @@ package reports
 
 import (
 	"bytes"
-	"image/png"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/etcdtune/etcdtune/internal/reporttest"
 )
-
-// checkDrawnPNG fails unless b is a PNG with drawn content: a blank or
-// one-colour image (a chart that drew nothing) has few distinct colours
-// and almost no non-white pixels.
-func checkDrawnPNG(t *testing.T, name string, b []byte) {
-	t.Helper()
-	img, err := png.Decode(bytes.NewReader(b))
-	if err != nil {
-		t.Errorf("%s: not a PNG: %v", name, err)
-		return
-	}
-	bounds := img.Bounds()
-	colours := map[[4]uint32]bool{}
-	inked := 0
-	for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
-		for x := bounds.Min.X; x < bounds.Max.X; x++ {
-			r, g, b, a := img.At(x, y).RGBA()
-			colours[[4]uint32{r, g, b, a}] = true
-			if r < 0xf000 || g < 0xf000 || b < 0xf000 {
-				inked++
-			}
-		}
-	}
-	share := float64(inked) / float64(bounds.Dx()*bounds.Dy())
-	if bounds.Dx() < 600 || len(colours) < 16 || share < 0.01 {
-		t.Errorf("%s: %dx%d, %d colours, %.2f%% inked: looks blank", name, bounds.Dx(), bounds.Dy(), len(colours), 100*share)
-	}
-}
-
-// externalRef finds what a browser would fetch: a URL with a scheme in
-// src, href or url(), or a script loaded from anywhere.
-var externalRef = regexp.MustCompile(`(?i)(src|href)\s*=\s*["']?\s*(https?:|//)|url\(\s*["']?\s*(https?:|//)|<script[^>]*\ssrc|<link[^>]*stylesheet|@import`)
 
 func TestWriteReportFromFixedResult(t *testing.T) {
 	r := fixedResult(t)
@@ -58,14 +26,14 @@ func TestWriteReportFromFixedResult(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		checkDrawnPNG(t, filepath.Base(p), b)
+		reporttest.AssertDrawnPNG(t, filepath.Base(p), b, 600)
 	}
 	page, err := os.ReadFile(filepath.Join(dir, ReportFile))
 	if err != nil {
 		t.Fatal(err)
 	}
 	html := string(page)
-	if m := externalRef.FindString(html); m != "" {
+	if m := reporttest.ExternalRef.FindString(html); m != "" {
 		t.Errorf("report.html refers outside itself: %q", m)
 	}
 	if n := strings.Count(html, `src="data:image/png;base64,`); n != len(pngs) {
@@ -118,7 +86,7 @@ func TestChartsFromPartialResults(t *testing.T) {
 			var files []string
 			for _, ch := range charts {
 				files = append(files, ch.File)
-				checkDrawnPNG(t, ch.File, ch.PNG)
+				reporttest.AssertDrawnPNG(t, ch.File, ch.PNG, 600)
 			}
 			if strings.Join(files, " ") != strings.Join(c.files, " ") {
 				t.Errorf("charts %v, want %v", files, c.files)

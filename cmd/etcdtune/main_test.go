@@ -194,21 +194,7 @@ func TestInterruptWritesPartialResult(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(4 * time.Second)
-	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case <-done:
-	case <-time.After(30 * time.Second):
-		cmd.Process.Kill()
-		t.Fatal("etcdtune did not stop within 30s of Ctrl-C")
-	}
-	if code := cmd.ProcessState.ExitCode(); code != exitInterrupted {
-		t.Errorf("exit code %d, want %d; stderr %s", code, exitInterrupted, stderr.String())
-	}
+	interruptAfter(t, cmd, 4*time.Second, 30*time.Second, &stderr)
 	res, err := reports.ReadFile(out)
 	if err != nil {
 		t.Fatalf("no partial result: %v; stderr %s", err, stderr.String())
@@ -218,5 +204,26 @@ func TestInterruptWritesPartialResult(t *testing.T) {
 	}
 	if !strings.Contains(stdout.String(), "interrupted") {
 		t.Errorf("the summary does not say the run was interrupted: %s", stdout.String())
+	}
+}
+
+// interruptAfter sends the started command Ctrl-C after a while, waits up
+// to within for it to end, and checks it exits as an interrupted run.
+func interruptAfter(t *testing.T, cmd *exec.Cmd, after, within time.Duration, stderr *bytes.Buffer) {
+	t.Helper()
+	time.Sleep(after)
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(within):
+		cmd.Process.Kill()
+		t.Fatalf("%s did not stop within %v of Ctrl-C", cmd.Args[1:], within)
+	}
+	if code := cmd.ProcessState.ExitCode(); code != exitInterrupted {
+		t.Errorf("exit code %d, want %d; stderr %s", code, exitInterrupted, stderr.String())
 	}
 }

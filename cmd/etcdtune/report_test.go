@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/etcdtune/etcdtune/internal/reporttest"
 )
 
 // realResult makes a result file as a user would, from the built binary
@@ -77,35 +78,6 @@ func writeJSON(t *testing.T, path string, v any) {
 	}
 }
 
-// assertDrawnPNG fails unless b is a PNG with drawn content: many colours
-// and a share of non-white pixels, which a blank chart has not.
-func assertDrawnPNG(t *testing.T, name string, b []byte) {
-	t.Helper()
-	img, err := png.Decode(bytes.NewReader(b))
-	if err != nil {
-		t.Errorf("%s: not a PNG: %v", name, err)
-		return
-	}
-	bounds := img.Bounds()
-	colours := map[[3]uint32]bool{}
-	inked := 0
-	for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
-		for x := bounds.Min.X; x < bounds.Max.X; x++ {
-			r, g, b, _ := img.At(x, y).RGBA()
-			colours[[3]uint32{r, g, b}] = true
-			if r < 0xf000 || g < 0xf000 || b < 0xf000 {
-				inked++
-			}
-		}
-	}
-	if share := float64(inked) / float64(bounds.Dx()*bounds.Dy()); len(colours) < 16 || share < 0.01 {
-		t.Errorf("%s: %d colours, %.2f%% non-white: looks blank", name, len(colours), 100*share)
-	}
-}
-
-// externalRef is what a browser would fetch from outside the file.
-var externalRef = regexp.MustCompile(`(?i)(src|href)\s*=\s*["']?\s*(https?:|//)|url\(\s*["']?\s*(https?:|//)|<script[^>]*\ssrc|<link[^>]*stylesheet|@import`)
-
 func TestReportFromARealRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts embedded etcd several times")
@@ -132,7 +104,7 @@ func TestReportFromARealRun(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		assertDrawnPNG(t, filepath.Base(c), b)
+		reporttest.AssertDrawnPNG(t, filepath.Base(c), b, 0)
 	}
 	if strings.Join(names, " ") != strings.Join(want, " ") {
 		t.Errorf("charts %v, want %v", names, want)
@@ -143,7 +115,7 @@ func TestReportFromARealRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	html := string(b)
-	if m := externalRef.FindString(html); m != "" {
+	if m := reporttest.ExternalRef.FindString(html); m != "" {
 		t.Errorf("report.html refers outside itself: %q", m)
 	}
 	for _, want := range []string{`<section class="workload" id="workload-1">`, `<table class="advice">`, "--snapshot-count", `<table class="verdicts">`, "fdatasync"} {
@@ -232,7 +204,7 @@ func checkInChromium(t *testing.T, page string) {
 	if err != nil {
 		t.Fatalf("no screenshot: %v", err)
 	}
-	assertDrawnPNG(t, "screenshot", b)
+	reporttest.AssertDrawnPNG(t, "screenshot", b, 0)
 	// ETCDTUNE_SCREENSHOT=path keeps it, for the README's picture.
 	if keep := os.Getenv("ETCDTUNE_SCREENSHOT"); keep != "" {
 		if err := os.WriteFile(keep, b, 0o644); err != nil {

@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -152,21 +151,7 @@ func TestRunInterrupted(t *testing.T) {
 		t.Fatal(err)
 	}
 	// About when the probes are done and the workloads run.
-	time.Sleep(15 * time.Second)
-	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case <-done:
-	case <-time.After(45 * time.Second):
-		cmd.Process.Kill()
-		t.Fatal("etcdtune run did not stop within 45 s of Ctrl-C")
-	}
-	if code := cmd.ProcessState.ExitCode(); code != exitInterrupted {
-		t.Errorf("exit code %d, want %d; stderr %s", code, exitInterrupted, stderr.String())
-	}
+	interruptAfter(t, cmd, 15*time.Second, 45*time.Second, &stderr)
 	res := readRunResult(t, filepath.Join(cwd, "out"))
 	if res.EndReason != "interrupted" || res.Probes.Host == nil {
 		t.Errorf("end_reason %q, host probe %v: want interrupted with what was measured", res.EndReason, res.Probes.Host != nil)
