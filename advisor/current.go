@@ -95,7 +95,14 @@ func CurrentFromManifest(path string) (Settings, error) {
 	return nil, fmt.Errorf("%s: no etcd container in the manifest (kind %q)", path, pod.Kind)
 }
 
-func readYAML(path string, v any) error {
+func readYAML(path string, v any) (err error) {
+	// A YAML parser may panic on pathological input; a user's file must
+	// give an error, never a crash.
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%s: not valid YAML (%v)", path, p)
+		}
+	}()
 	f, err := os.Open(path)
 	if err != nil {
 		return err

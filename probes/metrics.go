@@ -67,7 +67,15 @@ func noMetrics(url string, err error) error {
 }
 
 // ParseMetrics parses Prometheus text and checks that it is etcd's.
-func ParseMetrics(r io.Reader) (Metrics, error) {
+func ParseMetrics(r io.Reader) (m Metrics, err error) {
+	// expfmt v0.62's text parser panics on some malformed input (a comment
+	// line followed by a bare '{', found by FuzzParseMetrics); a page from
+	// the network must give an error, never a crash.
+	defer func() {
+		if p := recover(); p != nil {
+			m, err = nil, fmt.Errorf("not Prometheus text: the parser failed (%v)", p)
+		}
+	}()
 	var p expfmt.TextParser
 	fams, err := p.TextToMetricFamilies(r)
 	if err != nil {

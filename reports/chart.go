@@ -10,6 +10,8 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
+
+	"github.com/etcdtune/etcdtune/workloads"
 )
 
 // Chart is one PNG of the report.
@@ -120,7 +122,7 @@ func decodeHistogram(enc string) (*hdr.Histogram, error) {
 	if enc == "" {
 		return nil, nil
 	}
-	h, err := hdr.Decode([]byte(enc))
+	h, err := workloads.DecodeHistogram(enc)
 	if err != nil {
 		return nil, fmt.Errorf("decode histogram: %w", err)
 	}

@@ -196,7 +196,7 @@ func mergeEncoded(ws []*workloads.Result, get func(*workloads.Result) string) (*
 		if enc == "" {
 			return nil, fmt.Errorf("result %d's %s has no histogram to merge", i+1, w.Name)
 		}
-		h, err := hdr.Decode([]byte(enc))
+		h, err := workloads.DecodeHistogram(enc)
 		if err != nil {
 			return nil, fmt.Errorf("result %d's %s: histogram: %w", i+1, w.Name, err)
 		}

@@ -139,3 +139,12 @@ func BenchmarkRecorderRecordParallel(b *testing.B) {
 		}
 	})
 }
+
+// A malformed histogram in a result file is an error, not a crash.
+func TestDecodeHistogramRefusesMalformed(t *testing.T) {
+	for _, enc := range []string{"", "AAAA", "not base64!", "HISTFAAAACR42pNpmSzMwMDAxAABzFCaEUzIXJ0="[:12]} {
+		if _, err := DecodeHistogram(enc); err == nil {
+			t.Errorf("DecodeHistogram(%q) gave no error", enc)
+		}
+	}
+}

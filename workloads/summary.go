@@ -1,6 +1,7 @@
 package workloads
 
 import (
+	"fmt"
 	"maps"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
@@ -42,6 +43,18 @@ func EncodeHistogram(h *hdr.Histogram) string {
 		return "" // the only error is an unknown encoding version
 	}
 	return string(b)
+}
+
+// DecodeHistogram reads EncodeHistogram's form back. It never panics:
+// hdrhistogram-go's Decode slices the decoded bytes without checking their
+// length, and a result file is user input.
+func DecodeHistogram(enc string) (h *hdr.Histogram, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			h, err = nil, fmt.Errorf("malformed histogram (%v)", p)
+		}
+	}()
+	return hdr.Decode([]byte(enc))
 }
 
 // Totals is what a recorder holds at the end of a run, merged over shards.
