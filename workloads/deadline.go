@@ -35,6 +35,11 @@ type requestSlot struct {
 	cancel  context.CancelFunc
 	started time.Duration // offset of the request in flight; -1 when idle
 	expired bool
+	// lastDone is the completion offset of the worker's last request. It
+	// lives here, under the lock end takes anyway, rather than in one
+	// counter all workers write: that would bounce a cache line between
+	// cores on every request.
+	lastDone time.Duration
 }
 
 // watchdogTick bounds how late a timeout may fire: a twentieth of it,
@@ -83,6 +88,20 @@ func (w *watchdog) stop() {
 	<-w.done
 }
 
+// lastDone is the latest completion of any worker: the end of the run's
+// load. Call it once the workers have stopped.
+func (w *watchdog) lastDone() time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var last time.Duration
+	for _, s := range w.slots {
+		s.mu.Lock()
+		last = max(last, s.lastDone)
+		s.mu.Unlock()
+	}
+	return last
+}
+
 // slot registers a worker.
 func (w *watchdog) slot() *requestSlot {
 	s := &requestSlot{started: -1}
@@ -110,10 +129,12 @@ func (s *requestSlot) begin(at time.Duration) context.Context {
 	return ctx
 }
 
-// end marks the request done and reports whether it timed out.
-func (s *requestSlot) end() bool {
+// end marks the request done at offset done and reports whether it timed
+// out.
+func (s *requestSlot) end(done time.Duration) bool {
 	s.mu.Lock()
 	s.started = -1
+	s.lastDone = done
 	expired := s.expired
 	s.mu.Unlock()
 	return expired

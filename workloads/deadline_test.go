@@ -22,7 +22,7 @@ func TestWatchdogCancelsOnlyOverdueRequests(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("an overdue request was not cancelled")
 	}
-	if !s.end() {
+	if !s.end(since()) {
 		t.Error("an overdue request was not reported as timed out")
 	}
 	if k := ErrorKind(errRequestTimeout); k != "deadline_exceeded" {
@@ -33,7 +33,7 @@ func TestWatchdogCancelsOnlyOverdueRequests(t *testing.T) {
 	if ctx.Err() != nil {
 		t.Fatal("the next request got a cancelled context")
 	}
-	if s.end() {
+	if s.end(since()) {
 		t.Error("a quick request was reported as timed out")
 	}
 	// An idle slot is never cancelled, however long it waits.
@@ -41,7 +41,7 @@ func TestWatchdogCancelsOnlyOverdueRequests(t *testing.T) {
 	if ctx := s.begin(since()); ctx.Err() != nil {
 		t.Error("an idle slot's context was cancelled")
 	}
-	s.end()
+	s.end(since())
 }
 
 // The cost per request of the request timeout: the watchdog's slot against
@@ -55,7 +55,7 @@ func BenchmarkRequestTimeout(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; b.Loop(); i++ {
 			_ = s.begin(time.Duration(i))
-			s.end()
+			s.end(time.Duration(i))
 		}
 	})
 	b.Run("context-with-timeout", func(b *testing.B) {

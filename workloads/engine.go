@@ -87,8 +87,7 @@ type engine struct {
 	clients  []*clientv3.Client
 	rec      *Recorder
 	start    time.Time
-	stopped  atomic.Bool  // set when the load must end
-	lastEnd  atomic.Int64 // offset of the last completion, ns
+	stopped  atomic.Bool // set when the load must end
 	open     OpenLoopStats
 	watchdog *watchdog
 	abort    context.CancelFunc     // ends the load, as Ctrl-C would
@@ -133,7 +132,7 @@ func (e *engine) run(ctx context.Context) *Result {
 // windowEnd is the length of the measured window: the duration asked for,
 // or, for a total or an interrupted run, up to the last completion.
 func (e *engine) windowEnd() time.Duration {
-	last := time.Duration(e.lastEnd.Load())
+	last := e.watchdog.lastDone()
 	if e.cfg.Duration > 0 && last > e.cfg.Warmup+e.cfg.Duration {
 		return e.cfg.Duration
 	}
@@ -152,11 +151,10 @@ func (e *engine) since() time.Duration { return time.Since(e.start) }
 func (e *engine) send(s Sender, slot *requestSlot, intended, sent time.Duration) (int, time.Duration, error) {
 	ctx := slot.begin(sent)
 	kind, err := s.Send(ctx, e.start.Add(intended))
-	if slot.end() && err != nil {
+	done := e.since()
+	if slot.end(done) && err != nil {
 		err = errRequestTimeout
 	}
-	done := e.since()
-	storeMax(&e.lastEnd, int64(done))
 	return kind, done, err
 }
 
