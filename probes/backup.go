@@ -11,7 +11,7 @@ import (
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
 
-	"github.com/etcdtune/etcdtune/target"
+	"github.com/etcdtune/etcdtune/etcdconn"
 )
 
 // BackupConfig says how to take the snapshot and load the member meanwhile.
@@ -93,7 +93,7 @@ const minDuringOps = 20
 // save` does, while a light load of serializable reads and puts runs
 // against the same member, and compares the load's latency before and
 // during the snapshot.
-func ProbeBackup(ctx context.Context, t *target.Target, cfg BackupConfig) (*Backup, error) {
+func ProbeBackup(ctx context.Context, t *etcdconn.Target, cfg BackupConfig) (*Backup, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -152,12 +152,12 @@ func (b *Backup) snapshot(ctx context.Context, cli *clientv3.Client, cfg BackupC
 	start := time.Now()
 	rc, err := cli.Snapshot(ctx)
 	if err != nil {
-		return &target.UnreachableError{What: "snapshot from " + b.Endpoint, Err: errors.New(rpctypes.ErrorDesc(err))}
+		return &etcdconn.UnreachableError{What: "snapshot from " + b.Endpoint, Err: errors.New(rpctypes.ErrorDesc(err))}
 	}
 	defer rc.Close()
 	n, err := io.Copy(w, rc)
 	if err != nil {
-		return &target.UnreachableError{What: "snapshot from " + b.Endpoint, Err: err}
+		return &etcdconn.UnreachableError{What: "snapshot from " + b.Endpoint, Err: err}
 	}
 	if f, ok := w.(*os.File); ok {
 		// A backup is only taken once it is on disk.
@@ -178,10 +178,10 @@ func claimKey(ctx context.Context, cli *clientv3.Client, key string, timeout tim
 	defer cancel()
 	resp, err := cli.Get(cctx, key, clientv3.WithCountOnly())
 	if err != nil {
-		return &target.UnreachableError{What: "read " + key, Err: errors.New(rpctypes.ErrorDesc(err))}
+		return &etcdconn.UnreachableError{What: "read " + key, Err: errors.New(rpctypes.ErrorDesc(err))}
 	}
 	if resp.Count > 0 {
-		return &target.UnreachableError{What: "key " + key, Err: errors.New("already exists: not etcdtune's to overwrite; use another --prefix")}
+		return &etcdconn.UnreachableError{What: "key " + key, Err: errors.New("already exists: not etcdtune's to overwrite; use another --prefix")}
 	}
 	return nil
 }

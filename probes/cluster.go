@@ -10,7 +10,7 @@ import (
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
 
-	"github.com/etcdtune/etcdtune/target"
+	"github.com/etcdtune/etcdtune/etcdconn"
 )
 
 // ClusterConfig says how to look at the cluster.
@@ -71,7 +71,7 @@ type Alarm struct {
 
 // ProbeCluster reads the members, their status, health and alarms, then
 // watches the server metrics of every endpoint for cfg.Window.
-func ProbeCluster(ctx context.Context, t *target.Target, cfg ClusterConfig) (*Cluster, error) {
+func ProbeCluster(ctx context.Context, t *etcdconn.Target, cfg ClusterConfig) (*Cluster, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -100,7 +100,7 @@ func (res *Cluster) readMembers(ctx context.Context, c *clientv3.Client, timeout
 	defer cancel()
 	ml, err := c.MemberList(cctx)
 	if err != nil {
-		return &target.UnreachableError{What: "member list", Err: errors.New(rpctypes.ErrorDesc(err))}
+		return &etcdconn.UnreachableError{What: "member list", Err: errors.New(rpctypes.ErrorDesc(err))}
 	}
 	res.ClusterID = fmt.Sprintf("%x", ml.Header.ClusterId)
 	for _, m := range ml.Members {
@@ -111,7 +111,7 @@ func (res *Cluster) readMembers(ctx context.Context, c *clientv3.Client, timeout
 	defer cancel2()
 	alarms, err := c.AlarmList(actx)
 	if err != nil {
-		return &target.UnreachableError{What: "alarm list", Err: errors.New(rpctypes.ErrorDesc(err))}
+		return &etcdconn.UnreachableError{What: "alarm list", Err: errors.New(rpctypes.ErrorDesc(err))}
 	}
 	for _, a := range alarms.Alarms {
 		res.Alarms = append(res.Alarms, Alarm{MemberID: fmt.Sprintf("%x", a.MemberID), Alarm: a.Alarm.String()})
@@ -121,7 +121,7 @@ func (res *Cluster) readMembers(ctx context.Context, c *clientv3.Client, timeout
 
 // readStatus fills the member behind ep from its status and health; a
 // member that does not answer keeps the error.
-func (res *Cluster) readStatus(ctx context.Context, t *target.Target, ep string, timeout time.Duration) {
+func (res *Cluster) readStatus(ctx context.Context, t *etcdconn.Target, ep string, timeout time.Duration) {
 	cli, err := t.DialEndpoint(ctx, ep)
 	if err != nil {
 		res.member("", ep).Errors = append(res.member("", ep).Errors, err.Error())

@@ -12,7 +12,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 
-	"github.com/etcdtune/etcdtune/target"
+	"github.com/etcdtune/etcdtune/etcdconn"
 )
 
 // Names of the etcd server metrics the probes read (etcd v3.4 to v3.6).
@@ -63,7 +63,7 @@ func Scrape(ctx context.Context, client *http.Client, url string) (Metrics, erro
 }
 
 func noMetrics(url string, err error) error {
-	return &target.UnreachableError{What: "no etcd metrics at " + url + " (give --metrics-urls)", Err: err}
+	return &etcdconn.UnreachableError{What: "no etcd metrics at " + url + " (give --metrics-urls)", Err: err}
 }
 
 // ParseMetrics parses Prometheus text and checks that it is etcd's.

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/etcdtune/etcdtune/target"
+	"github.com/etcdtune/etcdtune/etcdconn"
 )
 
 // RTTConfig says how to measure round trips.
@@ -80,7 +80,7 @@ const peerNote = "peer RTT is etcd's own: a smoothed RTT (moving average, weight
 
 // MeasureRTT times Samples round trips to each member of t, one member at a
 // time, and reads each member's view of its peers from its /metrics page.
-func MeasureRTT(ctx context.Context, t *target.Target, cfg RTTConfig) (*RTT, error) {
+func MeasureRTT(ctx context.Context, t *etcdconn.Target, cfg RTTConfig) (*RTT, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -135,7 +135,7 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // MetricsURLs returns the metrics page of each endpoint of t: given (one
 // per endpoint), the embedded etcd's own, or the client URL + /metrics.
-func MetricsURLs(t *target.Target, given []string) ([]string, error) {
+func MetricsURLs(t *etcdconn.Target, given []string) ([]string, error) {
 	eps := t.Endpoints()
 	if len(given) > 0 {
 		if len(given) != len(eps) {

@@ -10,7 +10,7 @@ import (
 	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 
-	"github.com/etcdtune/etcdtune/target"
+	"github.com/etcdtune/etcdtune/etcdconn"
 	"github.com/etcdtune/etcdtune/workloads"
 )
 
@@ -36,7 +36,7 @@ func latencyOf(h *hdr.Histogram) Latency {
 
 // memberRTT times cfg.Samples Status calls to ep, one after the other, on
 // one connection to ep alone.
-func memberRTT(ctx context.Context, t *target.Target, ep string, cfg RTTConfig) (MemberRTT, error) {
+func memberRTT(ctx context.Context, t *etcdconn.Target, ep string, cfg RTTConfig) (MemberRTT, error) {
 	c, err := t.DialEndpoint(ctx, ep)
 	if err != nil {
 		return MemberRTT{}, err
@@ -54,7 +54,7 @@ func memberRTT(ctx context.Context, t *target.Target, ep string, cfg RTTConfig) 
 			if ctx.Err() != nil {
 				return MemberRTT{}, ctx.Err()
 			}
-			return MemberRTT{}, &target.UnreachableError{What: fmt.Sprintf("etcd at %s does not answer", ep), Err: errors.New(rpctypes.ErrorDesc(err))}
+			return MemberRTT{}, &etcdconn.UnreachableError{What: fmt.Sprintf("etcd at %s does not answer", ep), Err: errors.New(rpctypes.ErrorDesc(err))}
 		}
 	}
 	h := newLatencyHistogram()

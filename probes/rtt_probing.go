@@ -12,7 +12,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/etcdtune/etcdtune/target"
+	"github.com/etcdtune/etcdtune/etcdconn"
 )
 
 // ProbingPath is the peer endpoint that etcd's own prober times between
@@ -106,7 +106,7 @@ func probePeer(ctx context.Context, peerURL string, cfg PeerProbeConfig) (PeerRT
 	// The first GET opens the connection (TCP, maybe TLS), which is not a
 	// round trip of the kind etcd's heartbeats make: keep it out.
 	if err := get(); err != nil {
-		return PeerRTT{}, &target.UnreachableError{What: fmt.Sprintf("no etcd peer answers at %s", peerURL+ProbingPath), Err: err}
+		return PeerRTT{}, &etcdconn.UnreachableError{What: fmt.Sprintf("no etcd peer answers at %s", peerURL+ProbingPath), Err: err}
 	}
 	h := newLatencyHistogram()
 	for range cfg.Samples {
@@ -120,7 +120,7 @@ func probePeer(ctx context.Context, peerURL string, cfg PeerProbeConfig) (PeerRT
 		recordMicros(h, time.Since(start))
 	}
 	if h.TotalCount() == 0 {
-		return PeerRTT{}, &target.UnreachableError{What: fmt.Sprintf("etcd peer at %s", peerURL), Err: errors.New("every timed GET failed")}
+		return PeerRTT{}, &etcdconn.UnreachableError{What: fmt.Sprintf("etcd peer at %s", peerURL), Err: errors.New("every timed GET failed")}
 	}
 	l := latencyOf(h)
 	return PeerRTT{From: ProbingFrom, To: peerURL, Observations: uint64(h.TotalCount()), MeanMs: l.MeanMs,

@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/etcdtune/etcdtune/etcdconn"
 	"github.com/etcdtune/etcdtune/localetcd"
 	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
-	"github.com/etcdtune/etcdtune/target"
 )
 
 // TestProbePeerURLsThroughProxy times /raft/probing on a real member's peer
@@ -52,7 +52,7 @@ func TestProbePeerURLsErrors(t *testing.T) {
 	cfg := PeerProbeConfig{Samples: 2, RequestTimeout: time.Second}
 	for _, u := range []string{notEtcd.URL, "http://127.0.0.1:1"} {
 		_, err := ProbePeerURLs(t.Context(), []string{u}, cfg)
-		var unreachable *target.UnreachableError
+		var unreachable *etcdconn.UnreachableError
 		if !errors.As(err, &unreachable) || !strings.Contains(err.Error(), u+ProbingPath) {
 			t.Errorf("%s: %v, want an unreachable error naming the URL", u, err)
 		}

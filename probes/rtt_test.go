@@ -6,10 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/etcdtune/etcdtune/etcdconn"
 	"github.com/etcdtune/etcdtune/internal/netdelay"
 	"github.com/etcdtune/etcdtune/localetcd"
 	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
-	"github.com/etcdtune/etcdtune/target"
 )
 
 // oneWay is the delay each proxy adds in each direction: a round trip
@@ -28,9 +28,9 @@ func startProxy(t *testing.T, url string) *netdelay.Proxy {
 	return p
 }
 
-func openTarget(t *testing.T, endpoints ...string) *target.Target {
+func openTarget(t *testing.T, endpoints ...string) *etcdconn.Target {
 	t.Helper()
-	tg, err := target.Open(t.Context(), target.Options{Endpoints: endpoints, DialTimeout: 5 * time.Second,
+	tg, err := etcdconn.Open(t.Context(), etcdconn.Options{Endpoints: endpoints, DialTimeout: 5 * time.Second,
 		CommandTimeout: 5 * time.Second, InsecureTransport: true}, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -86,7 +86,7 @@ func TestRTTThroughDelayingProxies(t *testing.T) {
 
 // waitPeerObservations measures until every member has at least n peer
 // round trips recorded, or fails after two minutes.
-func waitPeerObservations(t *testing.T, tg *target.Target, metrics []string, n uint64) *RTT {
+func waitPeerObservations(t *testing.T, tg *etcdconn.Target, metrics []string, n uint64) *RTT {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()

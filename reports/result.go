@@ -13,7 +13,7 @@ import (
 	"strings"
 
 	"github.com/etcdtune/etcdtune/advisor"
-	"github.com/etcdtune/etcdtune/target"
+	"github.com/etcdtune/etcdtune/etcdconn"
 	"github.com/etcdtune/etcdtune/workloads"
 )
 
@@ -33,7 +33,7 @@ type Result struct {
 	EndedAt     string              `json:"ended_at"`
 	EndReason   string              `json:"end_reason"`
 	Error       string              `json:"error,omitempty"`
-	Target      target.Info         `json:"target"`
+	Target      etcdconn.Info       `json:"target"`
 	Host        Host                `json:"host"`
 	Probes      Probes              `json:"probes"`
 	Workloads   []*workloads.Result `json:"workloads"`

@@ -9,8 +9,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/etcdtune/etcdtune/buildinfo"
+	"github.com/etcdtune/etcdtune/etcdconn"
 	"github.com/etcdtune/etcdtune/reports"
-	"github.com/etcdtune/etcdtune/target"
 	"github.com/etcdtune/etcdtune/workloads"
 )
 
@@ -149,7 +149,7 @@ func runBench(cmd *cobra.Command, o *benchOptions, newWorkload func() (workloads
 		fmt.Fprintf(notes, "no --endpoints: starting an embedded etcd %s on this machine (data dir: %s)\n",
 			buildinfo.EtcdVersion(), describeDataDir(topts.DataDir))
 	}
-	t, err := target.Open(ctx, topts, o.conns)
+	t, err := etcdconn.Open(ctx, topts, o.conns)
 	if err != nil {
 		return err
 	}
@@ -177,7 +177,7 @@ func runBench(cmd *cobra.Command, o *benchOptions, newWorkload func() (workloads
 
 // benchOnce is one run of a bench command (one of --repeat), its result
 // emitted apart from the others'.
-func benchOnce(cmd *cobra.Command, o *benchOptions, t *target.Target, cfg workloads.Config, wl workloads.Workload, run int) error {
+func benchOnce(cmd *cobra.Command, o *benchOptions, t *etcdconn.Target, cfg workloads.Config, wl workloads.Workload, run int) error {
 	ctx := cmd.Context()
 	res := newResult(cmd)
 	res.Target = t.Info(ctx)

@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/etcdtune/etcdtune/target"
+	"github.com/etcdtune/etcdtune/etcdconn"
 	"github.com/etcdtune/etcdtune/workloads"
 )
 
@@ -65,7 +65,7 @@ func (o *guardOptions) capRate(cfg *workloads.Config, notes io.Writer) {
 // start checks the cluster and attaches a running guard to cfg, unless the
 // target is the embedded etcd (nothing to protect) or --no-guard, which is
 // said loudly. The returned stop ends the guard's poller.
-func (o *guardOptions) start(ctx context.Context, t *target.Target, cfg *workloads.Config, stderr io.Writer) (stop func(), err error) {
+func (o *guardOptions) start(ctx context.Context, t *etcdconn.Target, cfg *workloads.Config, stderr io.Writer) (stop func(), err error) {
 	if t.Embedded() != nil {
 		return func() {}, nil
 	}

@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/etcdtune/etcdtune/buildinfo"
-	"github.com/etcdtune/etcdtune/target"
+	"github.com/etcdtune/etcdtune/etcdconn"
 	"github.com/etcdtune/etcdtune/workloads"
 )
 
@@ -88,7 +88,7 @@ func runBenchQuota(cmd *cobra.Command, o *quotaOptions) error {
 		topts.QuotaBackendBytes = o.quotaBytes
 		fmt.Fprintf(notes, "no --endpoints: starting an embedded etcd %s with --quota-backend-bytes %d\n", buildinfo.EtcdVersion(), o.quotaBytes)
 	}
-	t, err := target.Open(ctx, topts, 1)
+	t, err := etcdconn.Open(ctx, topts, 1)
 	if err != nil {
 		return err
 	}

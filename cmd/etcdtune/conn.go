@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/etcdtune/etcdtune/target"
+	"github.com/etcdtune/etcdtune/etcdconn"
 )
 
 // connOptions are etcdctl's connection flags, with its names and defaults.
@@ -88,32 +88,32 @@ func (o *connOptions) applyKubeadm() {
 	fill(&o.key, "healthcheck-client.key")
 }
 
-// targetOptions validates the flags and turns them into target.Options.
-func (o *connOptions) targetOptions() (target.Options, error) {
+// targetOptions validates the flags and turns them into etcdconn.Options.
+func (o *connOptions) targetOptions() (etcdconn.Options, error) {
 	user, password := o.user, o.password
 	if u, p, ok := strings.Cut(user, ":"); ok {
 		if password != "" {
-			return target.Options{}, badInput(fmt.Errorf("give the password in --user name:password or in --password, not both"))
+			return etcdconn.Options{}, badInput(fmt.Errorf("give the password in --user name:password or in --password, not both"))
 		}
 		user, password = u, p
 	}
 	o.applyKubeadm()
 	switch {
 	case o.dialTimeout <= 0:
-		return target.Options{}, badInput(fmt.Errorf("--dial-timeout must be positive, got %v", o.dialTimeout))
+		return etcdconn.Options{}, badInput(fmt.Errorf("--dial-timeout must be positive, got %v", o.dialTimeout))
 	case o.commandTimeout < 0:
-		return target.Options{}, badInput(fmt.Errorf("--command-timeout must not be negative, got %v", o.commandTimeout))
+		return etcdconn.Options{}, badInput(fmt.Errorf("--command-timeout must not be negative, got %v", o.commandTimeout))
 	case (o.cert == "") != (o.key == ""):
-		return target.Options{}, badInput(fmt.Errorf("--cert and --key go together; give both or neither"))
+		return etcdconn.Options{}, badInput(fmt.Errorf("--cert and --key go together; give both or neither"))
 	case len(o.endpoints) > 0 && o.dataDir != "":
-		return target.Options{}, badInput(fmt.Errorf("--data-dir is for the embedded etcd; it cannot be used with --endpoints"))
+		return etcdconn.Options{}, badInput(fmt.Errorf("--data-dir is for the embedded etcd; it cannot be used with --endpoints"))
 	}
 	for _, ep := range o.endpoints {
 		if strings.TrimSpace(ep) == "" {
-			return target.Options{}, badInput(fmt.Errorf("--endpoints has an empty entry"))
+			return etcdconn.Options{}, badInput(fmt.Errorf("--endpoints has an empty entry"))
 		}
 	}
-	return target.Options{
+	return etcdconn.Options{
 		Endpoints: o.endpoints, DialTimeout: o.dialTimeout, CommandTimeout: o.commandTimeout,
 		CACert: o.cacert, Cert: o.cert, Key: o.key, User: user, Password: password,
 		InsecureSkipTLSVerify: o.insecureSkipTLSVerify, InsecureTransport: o.insecureTransport,

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/etcdtune/etcdtune/target"
+	"github.com/etcdtune/etcdtune/etcdconn"
 	"github.com/etcdtune/etcdtune/workloads"
 )
 
@@ -52,13 +52,13 @@ func exitCode(err error) int {
 	if errors.As(err, &in) && in.BadInput() {
 		return exitBadInput
 	}
-	var unreachable *target.UnreachableError
+	var unreachable *etcdconn.UnreachableError
 	var inUse *workloads.PrefixInUseError
 	var prep *workloads.PrepareError
 	var refused *workloads.GuardRefusedError
 	switch {
 	case errors.As(err, &unreachable), errors.As(err, &inUse), errors.As(err, &prep),
-		target.IsAuthError(err), errors.As(err, &refused):
+		etcdconn.IsAuthError(err), errors.As(err, &refused):
 		return exitUnusable
 	}
 	return exitCheckFailed

@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/etcdtune/etcdtune/etcdconn"
 	"github.com/etcdtune/etcdtune/probes"
-	"github.com/etcdtune/etcdtune/target"
 )
 
 type probeKeyspaceOptions struct {
@@ -61,7 +61,7 @@ func (o *probeKeyspaceOptions) run(cmd *cobra.Command) error {
 	}
 	o.keyspace.Fallback = !cmd.Flags().Changed("prefix")
 	ctx := cmd.Context()
-	t, err := target.Open(ctx, topts, 1)
+	t, err := etcdconn.Open(ctx, topts, 1)
 	if err != nil {
 		return err
 	}

@@ -8,8 +8,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/etcdtune/etcdtune/buildinfo"
+	"github.com/etcdtune/etcdtune/etcdconn"
 	"github.com/etcdtune/etcdtune/probes"
-	"github.com/etcdtune/etcdtune/target"
 )
 
 type probeRTTOptions struct {
@@ -85,7 +85,7 @@ func (o *probeRTTOptions) measure(cmd *cobra.Command) (*probes.RTT, error) {
 
 // openProbeTarget checks the flags (validate is the probe's own check),
 // then connects as the bench commands do.
-func openProbeTarget(cmd *cobra.Command, conn *connOptions, output string, validate func() error) (*target.Target, error) {
+func openProbeTarget(cmd *cobra.Command, conn *connOptions, output string, validate func() error) (*etcdconn.Target, error) {
 	if err := applyEnv(cmd.Flags()); err != nil {
 		return nil, err
 	}
@@ -103,7 +103,7 @@ func openProbeTarget(cmd *cobra.Command, conn *connOptions, output string, valid
 		fmt.Fprintf(cmd.ErrOrStderr(), "no --endpoints: starting an embedded etcd %s on this machine (data dir: %s)\n",
 			buildinfo.EtcdVersion(), describeDataDir(topts.DataDir))
 	}
-	return target.Open(cmd.Context(), topts, 1)
+	return etcdconn.Open(cmd.Context(), topts, 1)
 }
 
 func rttTable(w io.Writer, r *probes.RTT) error {

@@ -14,7 +14,7 @@ import (
 
 	"github.com/etcdtune/etcdtune/advisor"
 	"github.com/etcdtune/etcdtune/reports"
-	"github.com/etcdtune/etcdtune/sizing"
+	"github.com/etcdtune/etcdtune/runner"
 	"github.com/etcdtune/etcdtune/workloads"
 )
 
@@ -53,7 +53,7 @@ whose data dir is on the disk of the current folder (or --data-dir).`,
 	}
 	fs := cmd.Flags()
 	o.conn.addFlags(fs)
-	fs.StringVar(&o.preset, "preset", sizing.DefaultPreset, "load to size for, as etcdctl check perf: "+strings.Join(sizing.PresetNames(), ", "))
+	fs.StringVar(&o.preset, "preset", runner.DefaultPreset, "load to size for, as etcdctl check perf: "+strings.Join(runner.PresetNames(), ", "))
 	fs.BoolVar(&o.quick, "quick", false, "short phases and a smaller fsync probe: done within a minute, for a first look or CI")
 	fs.StringVar(&o.dir, "dir", "etcdtune-report", "folder for result.json and the report; an existing one that holds files is refused without --force")
 	fs.BoolVar(&o.force, "force", false, "overwrite the files of an earlier run in --dir")
@@ -75,7 +75,7 @@ func (o *runOptions) run(cmd *cobra.Command) error {
 	if o.repeat < 1 {
 		return badInput(fmt.Errorf("--repeat must be at least 1, got %d", o.repeat))
 	}
-	created, err := sizing.PrepareDir(o.dir, o.force)
+	created, err := runner.PrepareDir(o.dir, o.force)
 	if err != nil {
 		return runError(err)
 	}
@@ -99,15 +99,15 @@ func (o *runOptions) run(cmd *cobra.Command) error {
 
 // runOnce is one sizing run into dir; created says whether dir is new, so
 // that a run that measured nothing leaves no folder behind.
-func (o *runOptions) runOnce(cmd *cobra.Command, opts sizing.Options, failOn, dir string, created bool) error {
-	res, runErr := sizing.Run(cmd.Context(), opts)
+func (o *runOptions) runOnce(cmd *cobra.Command, opts runner.Options, failOn, dir string, created bool) error {
+	res, runErr := runner.Run(cmd.Context(), opts)
 	if res == nil { // nothing measured: leave no new folder to refuse next time
 		if created {
 			os.Remove(dir)
 		}
 		return runError(runErr)
 	}
-	if err := sizing.WriteOutputs(dir, res); err != nil {
+	if err := runner.WriteOutputs(dir, res); err != nil {
 		return errors.Join(runErr, err)
 	}
 	if runErr != nil {
@@ -121,38 +121,38 @@ func (o *runOptions) runOnce(cmd *cobra.Command, opts sizing.Options, failOn, di
 }
 
 // options checks the flags and maps them to the sizing run's options.
-func (o *runOptions) options(cmd *cobra.Command) (sizing.Options, string, error) {
+func (o *runOptions) options(cmd *cobra.Command) (runner.Options, string, error) {
 	if err := applyEnv(cmd.Flags()); err != nil {
-		return sizing.Options{}, "", err
+		return runner.Options{}, "", err
 	}
 	topts, err := o.conn.targetOptions()
 	if err != nil {
-		return sizing.Options{}, "", err
+		return runner.Options{}, "", err
 	}
-	preset, err := sizing.LookupPreset(o.preset)
+	preset, err := runner.LookupPreset(o.preset)
 	if err != nil {
-		return sizing.Options{}, "", badInput(err)
+		return runner.Options{}, "", badInput(err)
 	}
-	failOn, err := sizing.ParseFailOn(o.failOn)
+	failOn, err := runner.ParseFailOn(o.failOn)
 	if err != nil {
-		return sizing.Options{}, "", badInput(err)
+		return runner.Options{}, "", badInput(err)
 	}
 	switch {
 	case o.writeP99 <= 0:
-		return sizing.Options{}, "", badInput(fmt.Errorf("--write-p99 must be positive, got %v", o.writeP99))
+		return runner.Options{}, "", badInput(fmt.Errorf("--write-p99 must be positive, got %v", o.writeP99))
 	case o.prefix == "":
-		return sizing.Options{}, "", badInput(fmt.Errorf("--prefix must not be empty: etcdtune writes only under its own prefix"))
+		return runner.Options{}, "", badInput(fmt.Errorf("--prefix must not be empty: etcdtune writes only under its own prefix"))
 	}
 	if o.diskPath != "" {
 		if fi, err := os.Stat(o.diskPath); err != nil || !fi.IsDir() {
-			return sizing.Options{}, "", badInput(fmt.Errorf("--disk-path %s is not a folder", o.diskPath))
+			return runner.Options{}, "", badInput(fmt.Errorf("--disk-path %s is not a folder", o.diskPath))
 		}
 	}
-	plan := sizing.FullPlan()
+	plan := runner.FullPlan()
 	if o.quick {
-		plan = sizing.QuickPlan()
+		plan = runner.QuickPlan()
 	}
-	return sizing.Options{Preset: preset, Plan: plan, Target: topts, Command: cmd.CommandPath(), Prefix: o.prefix,
+	return runner.Options{Preset: preset, Plan: plan, Target: topts, Command: cmd.CommandPath(), Prefix: o.prefix,
 		DiskDir: o.diskPath, MetricsURLs: o.metricsURLs, WriteP99LimitMs: float64(o.writeP99) / float64(time.Millisecond),
 		Observer: newRunObserver(cmd.ErrOrStderr())}, failOn, nil
 }
@@ -160,7 +160,7 @@ func (o *runOptions) options(cmd *cobra.Command) (sizing.Options, string, error)
 // runError gives the sizing run's bad input its exit code; other errors
 // map as every command's do.
 func runError(err error) error {
-	var in *sizing.InputError
+	var in *runner.InputError
 	if errors.As(err, &in) {
 		return badInput(err)
 	}
@@ -173,7 +173,7 @@ func failOnError(res *reports.Result, level string) error {
 	if res.EndReason == workloads.EndInterrupted {
 		return nil
 	}
-	bad := sizing.AtOrAbove(res.Advice, level)
+	bad := runner.AtOrAbove(res.Advice, level)
 	if len(bad) == 0 {
 		return nil
 	}

@@ -1,4 +1,4 @@
-package sizing
+package runner
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/etcdtune/etcdtune/buildinfo"
-	"github.com/etcdtune/etcdtune/target"
+	"github.com/etcdtune/etcdtune/etcdconn"
 )
 
 // InputError is input the run cannot honour (exit 2 in the command).
@@ -48,7 +48,7 @@ func (r *runner) openTarget(ctx context.Context) (cleanup func(), err error) {
 		}
 	}
 	conns := r.o.Preset.Conns
-	t, err := target.Open(ctx, topts, conns)
+	t, err := etcdconn.Open(ctx, topts, conns)
 	if err != nil {
 		remove()
 		return nil, err

@@ -1,4 +1,4 @@
-package sizing
+package runner
 
 import (
 	"context"
@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/etcdtune/etcdtune/etcdconn"
 	"github.com/etcdtune/etcdtune/probes"
-	"github.com/etcdtune/etcdtune/target"
 	"github.com/etcdtune/etcdtune/workloads"
 )
 
@@ -48,7 +48,7 @@ func (r *runner) load(ctx context.Context) error {
 // fatal says whether a workload's error stops the run: the target is
 // unusable, so the next workloads would fail the same way.
 func fatal(err error) bool {
-	var unreachable *target.UnreachableError
+	var unreachable *etcdconn.UnreachableError
 	var inUse *workloads.PrefixInUseError
 	return errors.As(err, &unreachable) || errors.As(err, &inUse)
 }

@@ -1,7 +1,7 @@
-// Package target connects etcdtune to the etcd it measures: the user's
+// Package etcdconn connects etcdtune to the etcd it measures: the user's
 // cluster, as etcdctl would connect to it, or an embedded etcd started for
 // the run when no endpoint is given.
-package target
+package etcdconn
 
 import (
 	"context"

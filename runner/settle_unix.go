@@ -1,6 +1,6 @@
 //go:build unix
 
-package sizing
+package runner
 
 import "golang.org/x/sys/unix"
 

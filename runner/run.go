@@ -1,9 +1,9 @@
-// Package sizing is etcdtune run, the sizing run: the probes (host, fsync,
+// Package runner runs etcdtune's plans of phases. The sizing run: the probes (host, fsync,
 // disk, round trips, cluster), a standard suite of workloads sized by a
 // preset, and the advisor's verdicts, gathered into one result. It knows
 // nothing of the command line: it reports progress to an Observer and
 // returns the result.
-package sizing
+package runner
 
 import (
 	"context"
@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/etcdtune/etcdtune/buildinfo"
+	"github.com/etcdtune/etcdtune/etcdconn"
 	"github.com/etcdtune/etcdtune/reports"
-	"github.com/etcdtune/etcdtune/target"
 	"github.com/etcdtune/etcdtune/workloads"
 )
 
@@ -21,9 +21,9 @@ import (
 type Options struct {
 	Preset  Preset
 	Plan    Plan
-	Target  target.Options // no Endpoints: an embedded etcd on Target.DataDir
-	Command string         // the command line's name for the result file
-	Prefix  string         // every key the suite writes is under it
+	Target  etcdconn.Options // no Endpoints: an embedded etcd on Target.DataDir
+	Command string           // the command line's name for the result file
+	Prefix  string           // every key the suite writes is under it
 	// DiskDir is where the fsync and disk probes write: by default the
 	// embedded etcd's data dir; with endpoints, nothing is probed unless it
 	// is given (a local folder says nothing about a remote member's disk).
@@ -86,7 +86,7 @@ type runner struct {
 	o      Options
 	res    *reports.Result
 	phases []loadPhase
-	t      *target.Target
+	t      *etcdconn.Target
 	n      int // the phase in progress, from 1
 }
 

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package sizing
+package runner
 
 // settleDisk does nothing where sync(2) is not available.
 func settleDisk() {}
