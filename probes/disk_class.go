@@ -11,7 +11,7 @@ const (
 	ClassNotADisk     = "not-a-disk"    // tmpfs or ramfs: memory, no class
 )
 
-// The thresholds of the classes, from etcd's docs (shared/DESIGN.md): an
+// The thresholds of the classes, from etcd's hardware guide (https://etcd.io/docs/v3.6/op-guide/hardware/): an
 // SSD's fdatasync takes under 1 ms and an HDD's about 10 ms; etcd wants the
 // WAL fsync p99 under 10 ms (some OpenShift tooling allows 20 ms), and at
 // least 50 sequential IOPS.

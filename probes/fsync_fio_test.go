@@ -8,7 +8,7 @@ import (
 
 // The fixture is real fio output of the etcd check on a virtio disk.
 func TestParseFioEtcdCheckFixture(t *testing.T) {
-	f, err := os.Open("../../shared/fixtures/fio-etcd-check.json")
+	f, err := os.Open("testdata/fio-etcd-check.json")
 	if err != nil {
 		t.Fatal(err)
 	}
