@@ -18,7 +18,7 @@ func (t *Target) DialEndpoint(ctx context.Context, endpoint string) (*clientv3.C
 	cfg.Context = ctx
 	c, err := clientv3.New(*cfg)
 	if err != nil {
-		return nil, &UnreachableError{What: fmt.Sprintf("cannot connect to %s within --dial-timeout %v", endpoint, t.opts.DialTimeout), Err: err}
+		return nil, Unreachable(fmt.Sprintf("cannot connect to %s within --dial-timeout %v", endpoint, t.opts.DialTimeout), err)
 	}
 	return c, nil
 }

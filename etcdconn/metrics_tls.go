@@ -19,7 +19,7 @@ func (o Options) HTTPClient() (*http.Client, error) {
 		InsecureSkipVerify: o.InsecureSkipTLSVerify}
 	tc, err := info.ClientConfig()
 	if err != nil {
-		return nil, &UnreachableError{What: "TLS settings for /metrics", Err: err}
+		return nil, Unreachable("TLS settings for /metrics", err)
 	}
 	return &http.Client{Transport: &http.Transport{TLSClientConfig: tc}}, nil
 }

@@ -15,6 +15,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.uber.org/zap"
 
+	"github.com/etcdtune/etcdtune/fault"
 	"github.com/etcdtune/etcdtune/localetcd"
 )
 
@@ -36,15 +37,11 @@ type Options struct {
 	QuotaBackendBytes int64
 }
 
-// UnreachableError means the target could not be reached or used: a wrong
+// Unreachable is "what: err" marked as the target being unusable: a wrong
 // endpoint, certificate or password, or a server that does not answer.
-type UnreachableError struct {
-	What string
-	Err  error
+func Unreachable(what string, err error) error {
+	return fault.Target(fmt.Errorf("%s: %w", what, err))
 }
-
-func (e *UnreachableError) Error() string { return e.What + ": " + e.Err.Error() }
-func (e *UnreachableError) Unwrap() error { return e.Err }
 
 // Target is an etcd cluster to measure, with the connections to it.
 type Target struct {
@@ -117,7 +114,7 @@ func (o Options) Config(endpoints []string) (*clientv3.Config, error) {
 	if err != nil {
 		// A certificate or key that cannot be loaded makes the target
 		// unusable as configured, like a rejected certificate (exit 3).
-		return nil, &UnreachableError{What: "TLS settings (--cacert, --cert, --key)", Err: err}
+		return nil, Unreachable("TLS settings (--cacert, --cert, --key)", err)
 	}
 	cfg.Logger = zap.NewNop() // the client's retries must not write over the terminal
 	return cfg, nil
@@ -140,7 +137,7 @@ func (t *Target) dial(ctx context.Context) (*clientv3.Client, error) {
 	cfg.Context = ctx
 	c, err := clientv3.New(*cfg)
 	if err != nil {
-		return nil, &UnreachableError{What: fmt.Sprintf("cannot connect to %s within --dial-timeout %v", strings.Join(t.endpoints, ","), t.opts.DialTimeout), Err: err}
+		return nil, Unreachable(fmt.Sprintf("cannot connect to %s within --dial-timeout %v", strings.Join(t.endpoints, ","), t.opts.DialTimeout), err)
 	}
 	return c, nil
 }
@@ -160,7 +157,7 @@ func (t *Target) ping(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			return &UnreachableError{What: fmt.Sprintf("etcd at %s does not answer", ep), Err: errors.New(rpctypes.ErrorDesc(err))}
+			return Unreachable(fmt.Sprintf("etcd at %s does not answer", ep), errors.New(rpctypes.ErrorDesc(err)))
 		}
 	}
 	return nil

@@ -12,6 +12,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/etcdtune/etcdtune/etcdconn"
+	"github.com/etcdtune/etcdtune/fault"
 )
 
 // BackupConfig says how to take the snapshot and load the member meanwhile.
@@ -36,17 +37,17 @@ type BackupConfig struct {
 func (c BackupConfig) Validate() error {
 	switch {
 	case c.Rate < 1 || c.Rate > 10000:
-		return inputErrorf("--rate must be 1 to 10000 requests per second, got %d", c.Rate)
+		return fault.Inputf("--rate must be 1 to 10000 requests per second, got %d", c.Rate)
 	case c.Baseline <= 0:
-		return inputErrorf("--baseline must be positive, got %v", c.Baseline)
+		return fault.Inputf("--baseline must be positive, got %v", c.Baseline)
 	case c.Prefix == "":
-		return inputErrorf("--prefix must not be empty")
+		return fault.Inputf("--prefix must not be empty")
 	case c.Discard && c.Dir != "":
-		return inputErrorf("--discard and --dir exclude each other")
+		return fault.Inputf("--discard and --dir exclude each other")
 	}
 	if c.Dir != "" {
 		if fi, err := os.Stat(c.Dir); err != nil || !fi.IsDir() {
-			return inputErrorf("--dir %s is not a folder", c.Dir)
+			return fault.Inputf("--dir %s is not a folder", c.Dir)
 		}
 	}
 	return nil
@@ -152,12 +153,12 @@ func (b *Backup) snapshot(ctx context.Context, cli *clientv3.Client, cfg BackupC
 	start := time.Now()
 	rc, err := cli.Snapshot(ctx)
 	if err != nil {
-		return &etcdconn.UnreachableError{What: "snapshot from " + b.Endpoint, Err: errors.New(rpctypes.ErrorDesc(err))}
+		return etcdconn.Unreachable("snapshot from "+b.Endpoint, errors.New(rpctypes.ErrorDesc(err)))
 	}
 	defer rc.Close()
 	n, err := io.Copy(w, rc)
 	if err != nil {
-		return &etcdconn.UnreachableError{What: "snapshot from " + b.Endpoint, Err: err}
+		return etcdconn.Unreachable("snapshot from "+b.Endpoint, err)
 	}
 	if f, ok := w.(*os.File); ok {
 		// A backup is only taken once it is on disk.
@@ -178,10 +179,10 @@ func claimKey(ctx context.Context, cli *clientv3.Client, key string, timeout tim
 	defer cancel()
 	resp, err := cli.Get(cctx, key, clientv3.WithCountOnly())
 	if err != nil {
-		return &etcdconn.UnreachableError{What: "read " + key, Err: errors.New(rpctypes.ErrorDesc(err))}
+		return etcdconn.Unreachable("read "+key, errors.New(rpctypes.ErrorDesc(err)))
 	}
 	if resp.Count > 0 {
-		return &etcdconn.UnreachableError{What: "key " + key, Err: errors.New("already exists: not etcdtune's to overwrite; use another --prefix")}
+		return etcdconn.Unreachable("key "+key, errors.New("already exists: not etcdtune's to overwrite; use another --prefix"))
 	}
 	return nil
 }

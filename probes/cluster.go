@@ -11,6 +11,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/etcdtune/etcdtune/etcdconn"
+	"github.com/etcdtune/etcdtune/fault"
 )
 
 // ClusterConfig says how to look at the cluster.
@@ -26,7 +27,7 @@ type ClusterConfig struct {
 // Validate checks the configuration before any connection is made.
 func (c ClusterConfig) Validate() error {
 	if c.Window <= 0 {
-		return inputErrorf("--window must be positive (e.g. 30s), got %v", c.Window)
+		return fault.Inputf("--window must be positive (e.g. 30s), got %v", c.Window)
 	}
 	return nil
 }
@@ -100,7 +101,7 @@ func (res *Cluster) readMembers(ctx context.Context, c *clientv3.Client, timeout
 	defer cancel()
 	ml, err := c.MemberList(cctx)
 	if err != nil {
-		return &etcdconn.UnreachableError{What: "member list", Err: errors.New(rpctypes.ErrorDesc(err))}
+		return etcdconn.Unreachable("member list", errors.New(rpctypes.ErrorDesc(err)))
 	}
 	res.ClusterID = fmt.Sprintf("%x", ml.Header.ClusterId)
 	for _, m := range ml.Members {
@@ -111,7 +112,7 @@ func (res *Cluster) readMembers(ctx context.Context, c *clientv3.Client, timeout
 	defer cancel2()
 	alarms, err := c.AlarmList(actx)
 	if err != nil {
-		return &etcdconn.UnreachableError{What: "alarm list", Err: errors.New(rpctypes.ErrorDesc(err))}
+		return etcdconn.Unreachable("alarm list", errors.New(rpctypes.ErrorDesc(err)))
 	}
 	for _, a := range alarms.Alarms {
 		res.Alarms = append(res.Alarms, Alarm{MemberID: fmt.Sprintf("%x", a.MemberID), Alarm: a.Alarm.String()})

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/etcdtune/etcdtune/fault"
 )
 
 // Defaults of the disk probe's throughput and IOPS figures.
@@ -60,9 +62,9 @@ func (o DiskOptions) withDefaults() DiskOptions {
 func (o DiskOptions) Validate() error {
 	switch {
 	case o.SeqSize < 1<<20:
-		return inputErrorf("--seq-size must be at least 1 MiB, got %d", o.SeqSize)
+		return fault.Inputf("--seq-size must be at least 1 MiB, got %d", o.SeqSize)
 	case o.RandDuration <= 0:
-		return inputErrorf("--rand-duration must be positive, got %v", o.RandDuration)
+		return fault.Inputf("--rand-duration must be positive, got %v", o.RandDuration)
 	}
 	return nil
 }

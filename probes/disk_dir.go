@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/shirou/gopsutil/v4/disk"
+
+	"github.com/etcdtune/etcdtune/fault"
 )
 
 // dirInfo is what the disk probes know of the folder they write into.
@@ -28,7 +30,7 @@ type dirInfo struct {
 // file system makes the figures meaningless for etcd.
 func checkDir(ctx context.Context, dir string, need int64) (*dirInfo, error) {
 	if dir == "" {
-		return nil, inputErrorf("--path is empty: give a folder on the disk to measure")
+		return nil, fault.Inputf("--path is empty: give a folder on the disk to measure")
 	}
 	abs, err := filepath.Abs(dir)
 	if err == nil {
@@ -36,22 +38,22 @@ func checkDir(ctx context.Context, dir string, need int64) (*dirInfo, error) {
 	}
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, inputErrorf("--path %s does not exist", dir)
+			return nil, fault.Inputf("--path %s does not exist", dir)
 		}
-		return nil, inputErrorf("--path %s: %v", dir, err)
+		return nil, fault.Inputf("--path %s: %v", dir, err)
 	}
 	if st, err := os.Stat(abs); err != nil || !st.IsDir() {
-		return nil, inputErrorf("--path %s is not a folder", dir)
+		return nil, fault.Inputf("--path %s is not a folder", dir)
 	}
 	if err := tryWrite(abs); err != nil {
-		return nil, inputErrorf("--path %s is not writable: %v", dir, errors.Unwrap(err))
+		return nil, fault.Inputf("--path %s is not writable: %v", dir, errors.Unwrap(err))
 	}
 	d := &dirInfo{path: abs}
 	if err := d.readMount(ctx); err != nil {
 		return nil, fmt.Errorf("disk of %s: %w", dir, err)
 	}
 	if want := uint64(need + need/10); d.free < want {
-		return nil, inputErrorf("--path %s has %s free; the probe needs %s: choose another folder or a smaller --size",
+		return nil, fault.Inputf("--path %s has %s free; the probe needs %s: choose another folder or a smaller --size",
 			dir, formatBytes(d.free), formatBytes(want))
 	}
 	d.warnings = fsWarnings(d.fsType, dir)

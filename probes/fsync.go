@@ -8,6 +8,7 @@ import (
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
 
+	"github.com/etcdtune/etcdtune/fault"
 	"github.com/etcdtune/etcdtune/workloads"
 )
 
@@ -88,11 +89,11 @@ func (o FsyncOptions) withDefaults() FsyncOptions {
 func (o FsyncOptions) Validate() error {
 	switch {
 	case o.BlockSize <= 0 || o.BlockSize > MaxFsyncBlockSize:
-		return inputErrorf("--block-size must be between 1 B and 1 MiB, got %d", o.BlockSize)
+		return fault.Inputf("--block-size must be between 1 B and 1 MiB, got %d", o.BlockSize)
 	case o.Size < int64(o.BlockSize):
-		return inputErrorf("--size %d is smaller than one block of %d B", o.Size, o.BlockSize)
+		return fault.Inputf("--size %d is smaller than one block of %d B", o.Size, o.BlockSize)
 	case o.Pattern != PatternFio && o.Pattern != PatternWAL && o.Pattern != PatternAppend:
-		return inputErrorf("unknown --pattern %q: use fio, wal or append", o.Pattern)
+		return fault.Inputf("unknown --pattern %q: use fio, wal or append", o.Pattern)
 	}
 	return nil
 }

@@ -10,6 +10,8 @@ import (
 	"github.com/shirou/gopsutil/v4/host"
 	"github.com/shirou/gopsutil/v4/load"
 	"github.com/shirou/gopsutil/v4/mem"
+
+	"github.com/etcdtune/etcdtune/fault"
 )
 
 // DefaultStealWindow is how long the host probe watches the CPU counters
@@ -44,7 +46,7 @@ type Host struct {
 // to measure the steal time.
 func HostProbe(ctx context.Context, window time.Duration) (*Host, error) {
 	if window <= 0 {
-		return nil, inputErrorf("--window must be positive, got %v", window)
+		return nil, fault.Inputf("--window must be positive, got %v", window)
 	}
 	h := &Host{CPUs: runtime.NumCPU(), Arch: runtime.GOARCH, WindowS: window.Seconds()}
 	steps := []func(context.Context, *Host) error{readHostInfo, readMemory, readLoad, readCPUModel}

@@ -11,6 +11,8 @@ import (
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"golang.org/x/time/rate"
+
+	"github.com/etcdtune/etcdtune/fault"
 )
 
 // Defaults of the keyspace probe: pages small enough that one read never
@@ -89,13 +91,13 @@ func (o KeyspaceOptions) withDefaults() KeyspaceOptions {
 func (o KeyspaceOptions) Validate() error {
 	switch {
 	case o.PageSize < 1 || o.PageSize > 10000:
-		return inputErrorf("--page-size must be between 1 and 10000, got %d", o.PageSize)
+		return fault.Inputf("--page-size must be between 1 and 10000, got %d", o.PageSize)
 	case o.Rate <= 0:
-		return inputErrorf("--rate must be positive, got %v", o.Rate)
+		return fault.Inputf("--rate must be positive, got %v", o.Rate)
 	case o.Sample < 0:
-		return inputErrorf("--sample must not be negative, got %d", o.Sample)
+		return fault.Inputf("--sample must not be negative, got %d", o.Sample)
 	case o.Top < 1:
-		return inputErrorf("--top must be at least 1, got %d", o.Top)
+		return fault.Inputf("--top must be at least 1, got %d", o.Top)
 	}
 	return nil
 }

@@ -63,7 +63,7 @@ func Scrape(ctx context.Context, client *http.Client, url string) (Metrics, erro
 }
 
 func noMetrics(url string, err error) error {
-	return &etcdconn.UnreachableError{What: "no etcd metrics at " + url + " (give --metrics-urls)", Err: err}
+	return etcdconn.Unreachable("no etcd metrics at "+url+" (give --metrics-urls)", err)
 }
 
 // ParseMetrics parses Prometheus text and checks that it is etcd's.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/etcdtune/etcdtune/etcdconn"
+	"github.com/etcdtune/etcdtune/fault"
 )
 
 // RTTConfig says how to measure round trips.
@@ -23,11 +24,11 @@ type RTTConfig struct {
 func (c RTTConfig) Validate() error {
 	switch {
 	case c.Samples < 1:
-		return inputErrorf("--samples must be at least 1, got %d", c.Samples)
+		return fault.Inputf("--samples must be at least 1, got %d", c.Samples)
 	case c.Samples > 1_000_000:
-		return inputErrorf("--samples %d is too many: at most 1000000", c.Samples)
+		return fault.Inputf("--samples %d is too many: at most 1000000", c.Samples)
 	case c.RequestTimeout < 0:
-		return inputErrorf("request timeout must not be negative, got %v", c.RequestTimeout)
+		return fault.Inputf("request timeout must not be negative, got %v", c.RequestTimeout)
 	}
 	return nil
 }
@@ -139,7 +140,7 @@ func MetricsURLs(t *etcdconn.Target, given []string) ([]string, error) {
 	eps := t.Endpoints()
 	if len(given) > 0 {
 		if len(given) != len(eps) {
-			return nil, inputErrorf("--metrics-urls has %d URLs for %d endpoints: give one per endpoint, in the same order", len(given), len(eps))
+			return nil, fault.Inputf("--metrics-urls has %d URLs for %d endpoints: give one per endpoint, in the same order", len(given), len(eps))
 		}
 		return given, nil
 	}

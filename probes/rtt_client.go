@@ -54,7 +54,7 @@ func memberRTT(ctx context.Context, t *etcdconn.Target, ep string, cfg RTTConfig
 			if ctx.Err() != nil {
 				return MemberRTT{}, ctx.Err()
 			}
-			return MemberRTT{}, &etcdconn.UnreachableError{What: fmt.Sprintf("etcd at %s does not answer", ep), Err: errors.New(rpctypes.ErrorDesc(err))}
+			return MemberRTT{}, etcdconn.Unreachable(fmt.Sprintf("etcd at %s does not answer", ep), errors.New(rpctypes.ErrorDesc(err)))
 		}
 	}
 	h := newLatencyHistogram()

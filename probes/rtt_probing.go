@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/etcdtune/etcdtune/etcdconn"
+	"github.com/etcdtune/etcdtune/fault"
 )
 
 // ProbingPath is the peer endpoint that etcd's own prober times between
@@ -47,13 +48,13 @@ type PeerProbeConfig struct {
 // Validate checks the configuration and the URLs before any request.
 func (c PeerProbeConfig) Validate(peerURLs []string) error {
 	if c.Samples < 1 || c.Samples > maxPeerSamples {
-		return inputErrorf("--peer-samples must be 1 to %d, got %d", maxPeerSamples, c.Samples)
+		return fault.Inputf("--peer-samples must be 1 to %d, got %d", maxPeerSamples, c.Samples)
 	}
 	if c.RequestTimeout < 0 {
-		return inputErrorf("request timeout must not be negative, got %v", c.RequestTimeout)
+		return fault.Inputf("request timeout must not be negative, got %v", c.RequestTimeout)
 	}
 	if len(peerURLs) == 0 {
-		return inputErrorf("--peer-urls is empty: give each member's advertised peer URL")
+		return fault.Inputf("--peer-urls is empty: give each member's advertised peer URL")
 	}
 	for _, u := range peerURLs {
 		if err := checkPeerURL(u); err != nil {
@@ -66,7 +67,7 @@ func (c PeerProbeConfig) Validate(peerURLs []string) error {
 func checkPeerURL(s string) error {
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return inputErrorf("--peer-urls %q: want a member's advertised peer URL, e.g. http://10.0.0.1:2380", s)
+		return fault.Inputf("--peer-urls %q: want a member's advertised peer URL, e.g. http://10.0.0.1:2380", s)
 	}
 	return nil
 }
@@ -106,7 +107,7 @@ func probePeer(ctx context.Context, peerURL string, cfg PeerProbeConfig) (PeerRT
 	// The first GET opens the connection (TCP, maybe TLS), which is not a
 	// round trip of the kind etcd's heartbeats make: keep it out.
 	if err := get(); err != nil {
-		return PeerRTT{}, &etcdconn.UnreachableError{What: fmt.Sprintf("no etcd peer answers at %s", peerURL+ProbingPath), Err: err}
+		return PeerRTT{}, etcdconn.Unreachable(fmt.Sprintf("no etcd peer answers at %s", peerURL+ProbingPath), err)
 	}
 	h := newLatencyHistogram()
 	for range cfg.Samples {
@@ -120,7 +121,7 @@ func probePeer(ctx context.Context, peerURL string, cfg PeerProbeConfig) (PeerRT
 		recordMicros(h, time.Since(start))
 	}
 	if h.TotalCount() == 0 {
-		return PeerRTT{}, &etcdconn.UnreachableError{What: fmt.Sprintf("etcd peer at %s", peerURL), Err: errors.New("every timed GET failed")}
+		return PeerRTT{}, etcdconn.Unreachable(fmt.Sprintf("etcd peer at %s", peerURL), errors.New("every timed GET failed"))
 	}
 	l := latencyOf(h)
 	return PeerRTT{From: ProbingFrom, To: peerURL, Observations: uint64(h.TotalCount()), MeanMs: l.MeanMs,

@@ -1,14 +1,13 @@
 package probes
 
 import (
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/etcdtune/etcdtune/etcdconn"
+	"github.com/etcdtune/etcdtune/fault"
 	"github.com/etcdtune/etcdtune/localetcd"
 	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
 )
@@ -52,8 +51,7 @@ func TestProbePeerURLsErrors(t *testing.T) {
 	cfg := PeerProbeConfig{Samples: 2, RequestTimeout: time.Second}
 	for _, u := range []string{notEtcd.URL, "http://127.0.0.1:1"} {
 		_, err := ProbePeerURLs(t.Context(), []string{u}, cfg)
-		var unreachable *etcdconn.UnreachableError
-		if !errors.As(err, &unreachable) || !strings.Contains(err.Error(), u+ProbingPath) {
+		if !fault.Is(err, fault.Unusable) || !strings.Contains(err.Error(), u+ProbingPath) {
 			t.Errorf("%s: %v, want an unreachable error naming the URL", u, err)
 		}
 	}
@@ -62,8 +60,7 @@ func TestProbePeerURLsErrors(t *testing.T) {
 		samples int
 	}{{[]string{"127.0.0.1:2380"}, 1}, {[]string{"ftp://h:1"}, 1}, {nil, 1}, {[]string{"http://h:1"}, 0}} {
 		_, err := ProbePeerURLs(t.Context(), c.urls, PeerProbeConfig{Samples: c.samples})
-		var in *InputError
-		if !errors.As(err, &in) {
+		if !fault.Is(err, fault.BadInput) {
 			t.Errorf("%v, %d samples: %v, want an input error", c.urls, c.samples, err)
 		}
 	}

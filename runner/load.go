@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/etcdtune/etcdtune/etcdconn"
+	"github.com/etcdtune/etcdtune/fault"
 	"github.com/etcdtune/etcdtune/probes"
 	"github.com/etcdtune/etcdtune/workloads"
 )
@@ -46,11 +46,11 @@ func (r *runner) load(ctx context.Context) error {
 }
 
 // fatal says whether a workload's error stops the run: the target is
-// unusable, so the next workloads would fail the same way.
+// unusable (unreachable, the prefix in use), so the next workloads would
+// fail the same way. A workload that failed to prepare, or that etcd
+// refused, is noted and skipped.
 func fatal(err error) bool {
-	var unreachable *etcdconn.UnreachableError
-	var inUse *workloads.PrefixInUseError
-	return errors.As(err, &unreachable) || errors.As(err, &inUse)
+	return fault.Is(err, fault.Unusable) && !fault.IsAuth(err) && !errors.Is(err, workloads.ErrPrepare)
 }
 
 // watchMetrics reads the members' metrics over the suite's planned time

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/etcdtune/etcdtune/fault"
 	"github.com/etcdtune/etcdtune/reports"
 )
 
@@ -23,12 +24,12 @@ func PrepareDir(dir string, force bool) (created bool, err error) {
 	case errors.Is(err, os.ErrNotExist):
 		created = true
 	case err != nil:
-		return false, &InputError{fmt.Errorf("--dir %s: %v", dir, err)}
+		return false, fault.Inputf("--dir %s: %v", dir, err)
 	case !empty && !force:
-		return false, &InputError{fmt.Errorf("--dir %s already holds files (an earlier run?); choose another --dir, or pass --force to overwrite it", dir)}
+		return false, fault.Inputf("--dir %s already holds files (an earlier run?); choose another --dir, or pass --force to overwrite it", dir)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return false, &InputError{fmt.Errorf("--dir %s: %v", dir, err)}
+		return false, fault.Inputf("--dir %s: %v", dir, err)
 	}
 	return created, nil
 }

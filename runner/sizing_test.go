@@ -1,13 +1,13 @@
 package runner
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/etcdtune/etcdtune/advisor"
+	"github.com/etcdtune/etcdtune/fault"
 )
 
 func TestPresetsAreCheckPerfs(t *testing.T) {
@@ -91,8 +91,7 @@ func TestPrepareDir(t *testing.T) {
 		t.Errorf("an empty folder: created %v, %v", created, err)
 	}
 	os.WriteFile(filepath.Join(fresh, ResultFile), []byte("{}"), 0o644)
-	var in *InputError
-	if _, err := PrepareDir(fresh, false); !errors.As(err, &in) || !strings.Contains(err.Error(), "--force") {
+	if _, err := PrepareDir(fresh, false); !fault.Is(err, fault.BadInput) || !strings.Contains(err.Error(), "--force") {
 		t.Errorf("an earlier run's folder: %v", err)
 	}
 	if _, err := PrepareDir(fresh, true); err != nil {
@@ -100,7 +99,7 @@ func TestPrepareDir(t *testing.T) {
 	}
 	file := filepath.Join(root, "file")
 	os.WriteFile(file, nil, 0o644)
-	if _, err := PrepareDir(file, true); !errors.As(err, &in) {
+	if _, err := PrepareDir(file, true); !fault.Is(err, fault.BadInput) {
 		t.Errorf("a file as --dir: %v", err)
 	}
 }

@@ -8,13 +8,8 @@ import (
 
 	"github.com/etcdtune/etcdtune/buildinfo"
 	"github.com/etcdtune/etcdtune/etcdconn"
+	"github.com/etcdtune/etcdtune/fault"
 )
-
-// InputError is input the run cannot honour (exit 2 in the command).
-type InputError struct{ Err error }
-
-func (e *InputError) Error() string { return e.Err.Error() }
-func (e *InputError) Unwrap() error { return e.Err }
 
 // openTarget connects to the cluster, or starts the embedded etcd. The
 // embedded etcd's default data dir is a new folder in the current
@@ -27,7 +22,7 @@ func (r *runner) openTarget(ctx context.Context) (cleanup func(), err error) {
 	if len(topts.Endpoints) == 0 && topts.DataDir == "" {
 		made, err = os.MkdirTemp(".", ".etcdtune-data-")
 		if err != nil {
-			return nil, &InputError{fmt.Errorf("cannot make the embedded etcd's data dir in the current folder (%v); give --data-dir on the disk to test", err)}
+			return nil, fault.Inputf("cannot make the embedded etcd's data dir in the current folder (%v); give --data-dir on the disk to test", err)
 		}
 		if made, err = filepath.Abs(made); err != nil {
 			return nil, err

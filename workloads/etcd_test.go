@@ -2,13 +2,14 @@ package workloads_test
 
 import (
 	"context"
-	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.uber.org/zap"
 
+	"github.com/etcdtune/etcdtune/fault"
 	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
 	"github.com/etcdtune/etcdtune/workloads"
 )
@@ -168,9 +169,8 @@ func TestSessionPrefixIsolation(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = s.Run(ctx, wl)
-	var inUse *workloads.PrefixInUseError
-	if !errors.As(err, &inUse) || inUse.Keys != 1 {
-		t.Fatalf("want PrefixInUseError for 1 key, got %v", err)
+	if !fault.Is(err, fault.Unusable) || !strings.Contains(err.Error(), "already holds 1 keys") {
+		t.Fatalf("want the prefix in use for 1 key, got %v", err)
 	}
 	// With Force the run goes on, and still deletes only keys of its shape.
 	s.Force = true

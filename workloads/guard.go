@@ -9,6 +9,8 @@ import (
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/etcdtune/etcdtune/fault"
 )
 
 // GuardLimits are the production guard's limits (the --guard-* flags).
@@ -39,12 +41,10 @@ const (
 	minGuardOps = 100
 )
 
-// GuardRefusedError means the guard refused to start the load on a cluster
-// that is already unwell.
-type GuardRefusedError struct{ Reason string }
-
-func (e *GuardRefusedError) Error() string {
-	return "the guard refuses to load this cluster: " + e.Reason + " (fix the cluster first, or pass --no-guard)"
+// guardRefused is the guard refusing to start the load on a cluster that
+// is already unwell: the target is unusable.
+func guardRefused(reason string) error {
+	return fault.Targetf("the guard refuses to load this cluster: %s (fix the cluster first, or pass --no-guard)", reason)
 }
 
 // Guard watches a cluster under load and says when to stop: more leader
@@ -75,14 +75,14 @@ func NewGuard(c *clientv3.Client, endpoints []string, limits GuardLimits) *Guard
 func (g *Guard) Preflight(ctx context.Context) error {
 	sts := g.statuses(ctx)
 	if len(sts) == 0 {
-		return &GuardRefusedError{Reason: "no member answers its status"}
+		return guardRefused("no member answers its status")
 	}
 	for ep, st := range sts {
 		if st.Leader == 0 {
-			return &GuardRefusedError{Reason: ep + " has no leader"}
+			return guardRefused(ep + " has no leader")
 		}
 		if a := alarmOf(st); a != "" {
-			return &GuardRefusedError{Reason: fmt.Sprintf("%s reports an active alarm (%s)", ep, a)}
+			return guardRefused(fmt.Sprintf("%s reports an active alarm (%s)", ep, a))
 		}
 	}
 	return nil

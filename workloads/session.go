@@ -8,28 +8,29 @@ import (
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/etcdtune/etcdtune/fault"
 )
 
 // cleanupTimeout bounds the deletion of a run's keys, which must happen even
 // after Ctrl-C, so it cannot wait on the run's context.
 const cleanupTimeout = 30 * time.Second
 
-// PrefixInUseError is returned when the prefix already holds keys and the
-// run was not told to use it anyway.
-type PrefixInUseError struct {
-	Prefix string
-	Keys   int64
+// ErrPrepare begins the error of a workload that could not prepare its
+// data ("prepare: ..."), so that a caller can tell it from an unusable
+// target (errors.Is).
+var ErrPrepare = errors.New("prepare")
+
+// prepareError is "prepare: err". It keeps the mark err has (a watch
+// history the cluster cannot give is bad input); unmarked, the target is
+// unusable.
+func prepareError(err error) error {
+	err = fmt.Errorf("%w: %w", ErrPrepare, err)
+	if fault.KindOf(err) == fault.Failed {
+		return fault.Target(err)
+	}
+	return err
 }
-
-func (e *PrefixInUseError) Error() string {
-	return fmt.Sprintf("prefix %q already holds %d keys; choose another --prefix, or pass --force to use it (keys of etcdtune's shape under it are deleted at the end)", e.Prefix, e.Keys)
-}
-
-// PrepareError is returned when a workload could not prepare its data.
-type PrepareError struct{ Err error }
-
-func (e *PrepareError) Error() string { return "prepare: " + e.Err.Error() }
-func (e *PrepareError) Unwrap() error { return e.Err }
 
 // Session runs one workload under etcdtune's rules for a cluster it does
 // not own: it writes only under the prefix, refuses a prefix that holds
@@ -64,7 +65,7 @@ func (s Session) Run(ctx context.Context, wl Workload) (res *Result, err error) 
 		}
 	}()
 	if err := wl.Prepare(ctx, s.Clients); err != nil {
-		return nil, &PrepareError{Err: err}
+		return nil, prepareError(err)
 	}
 	return Run(ctx, s.Config, wl, s.Clients)
 }
@@ -76,7 +77,7 @@ func CheckPrefix(ctx context.Context, c *clientv3.Client, prefix string, force b
 		return fmt.Errorf("check prefix %q: %w", prefix, err)
 	}
 	if resp.Count > 0 && !force {
-		return &PrefixInUseError{Prefix: prefix, Keys: resp.Count}
+		return fault.Targetf("prefix %q already holds %d keys; choose another --prefix, or pass --force to use it (keys of etcdtune's shape under it are deleted at the end)", prefix, resp.Count)
 	}
 	return nil
 }

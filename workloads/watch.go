@@ -40,17 +40,6 @@ type WatchOptions struct {
 	SlowDelay time.Duration // how long a slow watcher waits before each read
 }
 
-// InputError is input that the cluster under test cannot honour, found
-// only once connected (a history deeper than the cluster's revision): bad
-// input, like a flag out of range, not an unusable target.
-type InputError struct{ Err error }
-
-func (e *InputError) Error() string { return e.Err.Error() }
-func (e *InputError) Unwrap() error { return e.Err }
-
-// BadInput marks the error as the user's input, for the exit code.
-func (e *InputError) BadInput() bool { return true }
-
 // Watch measures watch delivery: a driver puts values stamped with their
 // intended send time, and every watcher times each event it receives from
 // that stamp. It also checks that every watcher receives each event of its

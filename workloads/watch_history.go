@@ -6,6 +6,8 @@ import (
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/etcdtune/etcdtune/fault"
 )
 
 // keyVersions returns the version of every key of spec (0 for a key that
@@ -30,15 +32,16 @@ func keyVersions(ctx context.Context, c *clientv3.Client, spec KeySpec) ([]int64
 
 // startRevision is where the watchers start: after rev0 (live events
 // only), History revisions before it, or at FromRev. A start the cluster
-// cannot give is an InputError.
+// cannot give is bad input, found only once connected: like a flag out
+// of range, not an unusable target.
 func (o WatchOptions) startRevision(rev0 int64) (int64, error) {
 	switch {
 	case o.History > rev0:
-		return 0, &InputError{fmt.Errorf("--history %d is deeper than the cluster's current revision %d: use --history %d or less", o.History, rev0, rev0)}
+		return 0, fault.Inputf("--history %d is deeper than the cluster's current revision %d: use --history %d or less", o.History, rev0, rev0)
 	case o.History > 0:
 		return rev0 - o.History + 1, nil
 	case o.FromRev > rev0+1:
-		return 0, &InputError{fmt.Errorf("--from-rev %d is ahead of the cluster's current revision %d", o.FromRev, rev0)}
+		return 0, fault.Inputf("--from-rev %d is ahead of the cluster's current revision %d", o.FromRev, rev0)
 	case o.FromRev > 0:
 		return o.FromRev, nil
 	}
@@ -88,7 +91,7 @@ func countResponse(resp clientv3.WatchResponse, ok bool, spec KeySpec, from, to 
 	case !ok:
 		return false, fmt.Errorf("read the history from revision %d: the watch closed", from)
 	case resp.CompactRevision != 0:
-		return false, &InputError{fmt.Errorf("the watchers start at revision %d, but etcd has compacted its history up to revision %d", from, resp.CompactRevision)}
+		return false, fault.Inputf("the watchers start at revision %d, but etcd has compacted its history up to revision %d", from, resp.CompactRevision)
 	case resp.Err() != nil:
 		return false, fmt.Errorf("read the history from revision %d: %w", from, resp.Err())
 	case resp.IsProgressNotify() && resp.Header.Revision >= to:

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/etcdtune/etcdtune/fault"
 )
 
 // The kinds of the watch set's recorder.
@@ -170,7 +172,7 @@ func (s *watchSet) waitReady(ctx context.Context) error {
 // endedEarly explains a watcher that ended before the load began.
 func (s *watchSet) endedEarly(st *watcherState) error {
 	if c := st.compactRev.Load(); c != 0 {
-		return &InputError{fmt.Errorf("the watchers start at revision %d, but etcd has compacted its history up to revision %d", s.startRev, c)}
+		return fault.Inputf("the watchers start at revision %d, but etcd has compacted its history up to revision %d", s.startRev, c)
 	}
 	return fmt.Errorf("watcher %d ended before the load began: %s", st.id, st.reason())
 }

@@ -1,13 +1,13 @@
 package workloads_test
 
 import (
-	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 
+	"github.com/etcdtune/etcdtune/fault"
 	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
 	"github.com/etcdtune/etcdtune/workloads"
 )
@@ -153,9 +153,8 @@ func TestWatchHistoryDeeperThanRevision(t *testing.T) {
 	for _, o := range []workloads.WatchOptions{{History: before + 1}, {FromRev: before + 5}} {
 		o.Keys, o.Watchers, o.Streams, o.Scope = keys(10), 2, 1, workloads.WatchScopePrefix
 		_, err := workloads.Session{Config: workloads.Config{Rate: 100, MaxInflight: 10, Total: 10}, Clients: cs}.Run(t.Context(), newWatch(t, o))
-		var in *workloads.InputError
-		if !errors.As(err, &in) || !strings.Contains(err.Error(), "current revision") {
-			t.Errorf("%+v: want an InputError naming the current revision, got %v", o, err)
+		if !fault.Is(err, fault.BadInput) || !strings.Contains(err.Error(), "current revision") {
+			t.Errorf("%+v: want bad input naming the current revision, got %v", o, err)
 		}
 	}
 	if after := revision(t, cs[0]); after != before {

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/etcdtune/etcdtune/etcdconn"
+	"github.com/etcdtune/etcdtune/fault"
 	"github.com/etcdtune/etcdtune/workloads"
 )
 
@@ -98,5 +99,5 @@ func guardAbort(wr *workloads.Result) error {
 	if wr == nil || wr.EndReason != workloads.EndAborted {
 		return nil
 	}
-	return &codedError{code: exitCheckFailed, err: fmt.Errorf("the guard stopped the load: %s", wr.AbortReason)}
+	return fault.Checkf("the guard stopped the load: %s", wr.AbortReason)
 }

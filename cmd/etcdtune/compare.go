@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/etcdtune/etcdtune/fault"
 	"github.com/etcdtune/etcdtune/reports"
 )
 
@@ -176,5 +177,5 @@ func gateError(c *reports.Comparison) error {
 		}
 		names = append(names, fmt.Sprintf("%s %s %s (gate %g%s, p=%.3f)", r.Workload, r.Metric, change, *r.Limit, unit, r.P))
 	}
-	return &codedError{code: exitCheckFailed, err: fmt.Errorf("regression past the gate: %s", strings.Join(names, "; "))}
+	return fault.Checkf("regression past the gate: %s", strings.Join(names, "; "))
 }

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"errors"
 	"strings"
 
-	"github.com/etcdtune/etcdtune/etcdconn"
-	"github.com/etcdtune/etcdtune/workloads"
+	"github.com/etcdtune/etcdtune/fault"
 )
 
 // Exit codes, as the README documents them.
@@ -18,56 +16,29 @@ const (
 	exitInterrupted = 130
 )
 
-// codedError carries its exit code.
-type codedError struct {
-	code   int
-	err    error
-	silent bool // already reported on the terminal
+// exitCodes is the one place an error's mark becomes the exit code. An
+// error with no mark is a failure like a failed check.
+var exitCodes = map[fault.Kind]int{
+	fault.Failed:      exitCheckFailed,
+	fault.BadInput:    exitBadInput,
+	fault.Unusable:    exitUnusable,
+	fault.CheckFailed: exitCheckFailed,
 }
-
-func (e *codedError) Error() string { return e.err.Error() }
-func (e *codedError) Unwrap() error { return e.err }
 
 // badInput marks err as the user's input being wrong (exit 2).
-func badInput(err error) error {
-	if err == nil {
-		return nil
-	}
-	return &codedError{code: exitBadInput, err: err}
-}
+var badInput = fault.Input
 
 // exitCode maps an error to the documented exit codes.
 func exitCode(err error) int {
 	if err == nil {
 		return exitOK
 	}
-	var ce *codedError
-	if errors.As(err, &ce) {
-		return ce.code
-	}
-	// Packages below cmd mark input the target or the machine cannot
-	// honour (a history deeper than the revision, an unwritable folder) by
-	// this method, so every command maps it alike.
-	var in interface{ BadInput() bool }
-	if errors.As(err, &in) && in.BadInput() {
-		return exitBadInput
-	}
-	var unreachable *etcdconn.UnreachableError
-	var inUse *workloads.PrefixInUseError
-	var prep *workloads.PrepareError
-	var refused *workloads.GuardRefusedError
-	switch {
-	case errors.As(err, &unreachable), errors.As(err, &inUse), errors.As(err, &prep),
-		etcdconn.IsAuthError(err), errors.As(err, &refused):
-		return exitUnusable
-	}
-	return exitCheckFailed
+	return exitCodes[fault.KindOf(err)]
 }
 
-func isSilent(err error) bool {
-	var ce *codedError
-	return errors.As(err, &ce) && ce.silent
-}
+// isSilent reports whether the error was already shown to the user, so
+// that the last line need not repeat it.
+func isSilent(err error) bool { return fault.IsReported(err) }
 
 // oneLine keeps an error to one line: the user sees what was wrong, not a
 // trace.

@@ -1,13 +1,13 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
+	"github.com/etcdtune/etcdtune/fault"
 	"github.com/etcdtune/etcdtune/probes"
 )
 
@@ -70,14 +70,10 @@ func checkProbeOutput(format string) error {
 	return nil
 }
 
-// probeError maps a probe's error to the exit codes: the user's input is
-// exit 2; an interrupted probe returns nothing, so that main exits 130.
+// probeError is a probe's error, but an interrupted probe returns
+// nothing, so that main exits 130; the user's input stays exit 2.
 func probeError(cmd *cobra.Command, err error) error {
-	var in *probes.InputError
-	switch {
-	case errors.As(err, &in):
-		return badInput(err)
-	case cmd.Context().Err() != nil:
+	if cmd.Context().Err() != nil && !fault.Is(err, fault.BadInput) {
 		return nil
 	}
 	return err

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/etcdtune/etcdtune/advisor"
+	"github.com/etcdtune/etcdtune/fault"
 	"github.com/etcdtune/etcdtune/reports"
 	"github.com/etcdtune/etcdtune/runner"
 	"github.com/etcdtune/etcdtune/workloads"
@@ -77,7 +78,7 @@ func (o *runOptions) run(cmd *cobra.Command) error {
 	}
 	created, err := runner.PrepareDir(o.dir, o.force)
 	if err != nil {
-		return runError(err)
+		return err
 	}
 	if o.repeat == 1 {
 		return o.runOnce(cmd, opts, failOn, o.dir, created)
@@ -105,14 +106,14 @@ func (o *runOptions) runOnce(cmd *cobra.Command, opts runner.Options, failOn, di
 		if created {
 			os.Remove(dir)
 		}
-		return runError(runErr)
+		return runErr
 	}
 	if err := runner.WriteOutputs(dir, res); err != nil {
 		return errors.Join(runErr, err)
 	}
 	if runErr != nil {
 		fmt.Fprintf(cmd.ErrOrStderr(), "the partial result is in %s\n", dir)
-		return runError(runErr)
+		return runErr
 	}
 	if err := reports.WriteVerdictWithReport(cmd.OutOrStdout(), res, filepath.Join(dir, reports.ReportFile)); err != nil {
 		return err
@@ -157,16 +158,6 @@ func (o *runOptions) options(cmd *cobra.Command) (runner.Options, string, error)
 		Observer: newRunObserver(cmd.ErrOrStderr())}, failOn, nil
 }
 
-// runError gives the sizing run's bad input its exit code; other errors
-// map as every command's do.
-func runError(err error) error {
-	var in *runner.InputError
-	if errors.As(err, &in) {
-		return badInput(err)
-	}
-	return err
-}
-
 // failOnError is exit 1 when a verdict is at --fail-on's level or worse.
 // An interrupted run is not judged: Ctrl-C exits 130.
 func failOnError(res *reports.Result, level string) error {
@@ -181,7 +172,7 @@ func failOnError(res *reports.Result, level string) error {
 	for _, a := range bad {
 		areas = append(areas, a.Setting+" "+a.Value)
 	}
-	return &codedError{code: exitCheckFailed, err: fmt.Errorf("--fail-on %s: %s", strings.ToLower(level), strings.Join(areas, ", "))}
+	return fault.Checkf("--fail-on %s: %s", strings.ToLower(level), strings.Join(areas, ", "))
 }
 
 // runObserver shows the run's phases on stderr: notes always, the phases
