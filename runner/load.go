@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/etcdconn"
 	"github.com/etcdtune/etcdtune/probes"
-	"github.com/etcdtune/etcdtune/workloads"
 )
 
 // load runs the suite, one workload after another, while the server
@@ -26,9 +26,9 @@ func (r *runner) load(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("%s workload: %w", ph.name, err) // the preset's own figures: a bug, not the user's input
 		}
-		var wr *workloads.Result
+		var wr *engine.Result
 		r.step(ph.name, &ph.cfg, func() {
-			wr, err = workloads.Session{Config: ph.cfg, Clients: r.t.Clients()}.Run(ctx, wl)
+			wr, err = engine.Session{Config: ph.cfg, Clients: r.t.Clients()}.Run(ctx, wl)
 		})
 		if wr != nil {
 			r.res.Workloads = append(r.res.Workloads, wr)
@@ -49,7 +49,7 @@ func (r *runner) load(ctx context.Context) error {
 // unusable, so the next workloads would fail the same way.
 func fatal(err error) bool {
 	var unreachable *etcdconn.UnreachableError
-	var inUse *workloads.PrefixInUseError
+	var inUse *engine.PrefixInUseError
 	return errors.As(err, &unreachable) || errors.As(err, &inUse)
 }
 

@@ -4,8 +4,8 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/etcdconn"
-	"github.com/etcdtune/etcdtune/workloads"
 )
 
 // Exit codes, as the README documents them.
@@ -53,9 +53,9 @@ func exitCode(err error) int {
 		return exitBadInput
 	}
 	var unreachable *etcdconn.UnreachableError
-	var inUse *workloads.PrefixInUseError
-	var prep *workloads.PrepareError
-	var refused *workloads.GuardRefusedError
+	var inUse *engine.PrefixInUseError
+	var prep *engine.PrepareError
+	var refused *engine.GuardRefusedError
 	switch {
 	case errors.As(err, &unreachable), errors.As(err, &inUse), errors.As(err, &prep),
 		etcdconn.IsAuthError(err), errors.As(err, &refused):
