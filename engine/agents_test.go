@@ -92,17 +92,3 @@ func TestAgentBarrier(t *testing.T) {
 	}
 	t.Logf("released within %v", hi.Sub(lo))
 }
-
-func minT(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
-
-func maxT(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
-}

@@ -4,29 +4,11 @@ import (
 	"testing"
 	"time"
 
-	hdr "github.com/HdrHistogram/hdrhistogram-go"
-
 	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/internal/loadtest"
 	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
 	"github.com/etcdtune/etcdtune/workloads"
 )
-
-// shareAbove is the share of a histogram's values above ms milliseconds.
-func shareAbove(t *testing.T, encoded string, ms float64) float64 {
-	t.Helper()
-	h, err := hdr.Decode([]byte(encoded))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var above int64
-	for _, b := range h.Distribution() {
-		if float64(b.From)/1000 >= ms {
-			above += b.Count
-		}
-	}
-	return float64(above) / float64(h.TotalCount())
-}
 
 // An etcd paused for about a second in the middle of an open-loop run must
 // show in the reported tail: the maximum is at least the pause, and the

@@ -10,15 +10,6 @@ import (
 	"github.com/etcdtune/etcdtune/workloads"
 )
 
-func newLease(t testing.TB, o workloads.LeaseOptions) *workloads.Lease {
-	t.Helper()
-	wl, err := workloads.NewLease(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return wl
-}
-
 // Every key put on a short lease is deleted when the lease runs out, and
 // its delete event reaches the watch; the delays land in the histogram, and
 // no lease of the run outlives it.

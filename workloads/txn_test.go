@@ -4,36 +4,11 @@ import (
 	"testing"
 	"time"
 
-	clientv3 "go.etcd.io/etcd/client/v3"
-
 	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/internal/loadtest"
 	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
 	"github.com/etcdtune/etcdtune/workloads"
 )
-
-func newTxn(t testing.TB, o workloads.TxnOptions) *workloads.Txn {
-	t.Helper()
-	wl, err := workloads.NewTxn(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return wl
-}
-
-// sumCounts adds up the counts that CAS updates left in the keys of the
-// prefix.
-func sumCounts(t *testing.T, c *clientv3.Client, prefix string) (sum uint64, keys int) {
-	t.Helper()
-	resp, err := c.Get(t.Context(), prefix, clientv3.WithPrefix())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, kv := range resp.Kvs {
-		sum += workloads.ParseCASCount(kv.Value)
-	}
-	return sum, len(resp.Kvs)
-}
 
 // Under contention (16 clients on 4 keys) every txn either succeeds or
 // conflicts; each success is one revision and one increment of a counter,
