@@ -8,8 +8,8 @@ import (
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
 
+	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/fault"
-	"github.com/etcdtune/etcdtune/workloads"
 )
 
 // The community's etcd disk check is fio --rw=write --ioengine=sync
@@ -133,11 +133,11 @@ func (o FsyncOptions) footprint() int64 {
 func newLatencyHistogram() *hdr.Histogram { return hdr.New(1, 60_000_000, 3) }
 
 func newFsync(o FsyncOptions, where *dirInfo, h *hdr.Histogram, took time.Duration) *Fsync {
-	s := workloads.Summarize(h)
+	s := engine.Summarize(h)
 	f := &Fsync{Path: where.path, FsType: where.fsType, Pattern: o.Pattern, BlockBytes: o.BlockSize,
 		TotalBytes: h.TotalCount() * int64(o.BlockSize), Samples: h.TotalCount(), DurationS: took.Seconds(),
 		MeanMs: s.Mean, P50Ms: s.P50, P90Ms: s.P90, P99Ms: s.P99, P999Ms: s.P999, MaxMs: s.Max,
-		Warnings: where.warnings, Histogram: workloads.EncodeHistogram(h)}
+		Warnings: where.warnings, Histogram: engine.EncodeHistogram(h)}
 	if took > 0 {
 		f.IOPS = float64(f.Samples) / took.Seconds()
 	}

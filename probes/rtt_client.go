@@ -10,8 +10,8 @@ import (
 	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 
+	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/etcdconn"
-	"github.com/etcdtune/etcdtune/workloads"
 )
 
 // rttWarmup requests are sent first and not timed: they set up the
@@ -30,7 +30,7 @@ type Latency struct {
 
 // latencyOf summarises h (microseconds) in milliseconds.
 func latencyOf(h *hdr.Histogram) Latency {
-	s := workloads.Summarize(h)
+	s := engine.Summarize(h)
 	return Latency{MinMs: s.Min, MeanMs: s.Mean, P50Ms: s.P50, P90Ms: s.P90, P99Ms: s.P99, MaxMs: s.Max}
 }
 

@@ -11,7 +11,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 
-	"github.com/etcdtune/etcdtune/workloads"
+	"github.com/etcdtune/etcdtune/engine"
 )
 
 // Chart is one PNG of the report.
@@ -122,7 +122,7 @@ func decodeHistogram(enc string) (*hdr.Histogram, error) {
 	if enc == "" {
 		return nil, nil
 	}
-	h, err := workloads.DecodeHistogram(enc)
+	h, err := engine.DecodeHistogram(enc)
 	if err != nil {
 		return nil, fmt.Errorf("decode histogram: %w", err)
 	}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/etcdtune/etcdtune/workloads"
+	"github.com/etcdtune/etcdtune/engine"
 )
 
 func TestParseGate(t *testing.T) {
@@ -47,8 +47,8 @@ func TestParseGate(t *testing.T) {
 func runs(p99s ...float64) []*Result {
 	var rs []*Result
 	for _, p := range p99s {
-		rs = append(rs, &Result{Schema: Schema, Workloads: []*workloads.Result{{Name: "put", Ops: 1000,
-			ThroughputOpsS: 1000, LatencyMs: workloads.LatencySummary{P50: 1, P99: p, P999: p}}}})
+		rs = append(rs, &Result{Schema: Schema, Workloads: []*engine.Result{{Name: "put", Ops: 1000,
+			ThroughputOpsS: 1000, LatencyMs: engine.LatencySummary{P50: 1, P99: p, P999: p}}}})
 	}
 	return rs
 }

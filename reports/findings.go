@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/etcdtune/etcdtune/advisor"
-	"github.com/etcdtune/etcdtune/workloads"
+	"github.com/etcdtune/etcdtune/engine"
 )
 
 // Scale is what the cluster is for, beyond what was measured.
@@ -72,7 +72,7 @@ func loadFindings(f *advisor.Findings, r *Result) {
 	for _, w := range r.Workloads {
 		reqs += w.Ops + w.Errors
 		errs += w.Errors
-		if w.Name == "put" && w.Mode == workloads.ModeOpen && w.TargetRate > 0 && w.Ops > 0 {
+		if w.Name == "put" && w.Mode == engine.ModeOpen && w.TargetRate > 0 && w.Ops > 0 {
 			src := fmt.Sprintf("put at %.0f/s, open loop, %.0f s", w.TargetRate, w.DurationS)
 			f.WriteTargetOpsS = advisor.M(w.TargetRate, "the run's target rate")
 			f.WriteAchievedOpsS = advisor.M(w.ThroughputOpsS, src)
@@ -132,7 +132,7 @@ var writeKinds = map[string]bool{"put": true, "txn": true, "cas": true}
 
 // writeFindings takes the highest write throughput measured, and the size
 // of a write, from the workloads.
-func writeFindings(f *advisor.Findings, wls []*workloads.Result) {
+func writeFindings(f *advisor.Findings, wls []*engine.Result) {
 	for _, w := range wls {
 		rate := 0.0
 		switch {

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/etcdtune/etcdtune/advisor"
-	"github.com/etcdtune/etcdtune/workloads"
+	"github.com/etcdtune/etcdtune/engine"
 )
 
 // page is what the report template shows.
@@ -41,7 +41,7 @@ type workloadView struct {
 
 type latencyRow struct {
 	Name, Throughput, Ops, Errors string
-	L                             workloads.LatencySummary
+	L                             engine.LatencySummary
 }
 
 type fact struct{ Name, Value string }
@@ -80,17 +80,17 @@ func newPage(r *Result, charts []Chart) page {
 	return p
 }
 
-func newWorkloadView(i int, wl *workloads.Result) workloadView {
+func newWorkloadView(i int, wl *engine.Result) workloadView {
 	v := workloadView{ID: fmt.Sprintf("workload-%d", i+1), Label: workloadLabel(i, wl), Run: describeRun(wl),
 		EndReason: wl.EndReason, Warnings: wl.Warnings}
 	for _, k := range slices.Sorted(maps.Keys(wl.Params)) {
 		v.Params = append(v.Params, fact{k, fmt.Sprint(wl.Params[k])})
 	}
-	if wl.Mode == workloads.ModeOpen && wl.TargetRate > 0 {
+	if wl.Mode == engine.ModeOpen && wl.TargetRate > 0 {
 		v.Params = append(v.Params, fact{"target rate", fmt.Sprintf("%.0f/s", wl.TargetRate)})
 	}
 	name := "all"
-	if wl.Mode == workloads.ModeOpen {
+	if wl.Mode == engine.ModeOpen {
 		name = "all, from the intended send"
 	}
 	v.Latency = append(v.Latency, latencyRow{name, fmt.Sprintf("%.0f/s", wl.ThroughputOpsS), fmt.Sprint(wl.Ops),

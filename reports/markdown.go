@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/etcdtune/etcdtune/advisor"
-	"github.com/etcdtune/etcdtune/workloads"
+	"github.com/etcdtune/etcdtune/engine"
 )
 
 // verdictEmoji makes a verdict visible at a glance in a pull request.
@@ -45,14 +45,14 @@ func writeMarkdownVerdicts(b *strings.Builder, advice []advisor.Advice) {
 	b.WriteString("\n")
 }
 
-func writeMarkdownWorkload(b *strings.Builder, i int, wl *workloads.Result) {
+func writeMarkdownWorkload(b *strings.Builder, i int, wl *engine.Result) {
 	fmt.Fprintf(b, "#### %s\n\n%s\n\n", mdEscape(workloadLabel(i, wl)), mdEscape(describeRun(wl)))
 	b.WriteString("| | throughput | p50 | p99 | p99.9 | max | requests | errors |\n|---|--:|--:|--:|--:|--:|--:|--:|\n")
-	latencyRow := func(name string, thr string, l workloads.LatencySummary, ops, errs string) {
+	latencyRow := func(name string, thr string, l engine.LatencySummary, ops, errs string) {
 		fmt.Fprintf(b, "| %s | %s | %s ms | %s ms | %s ms | %s ms | %s | %s |\n", name, thr, ms(l.P50), ms(l.P99), ms(l.P999), ms(l.Max), ops, errs)
 	}
 	allName := "all"
-	if wl.Mode == workloads.ModeOpen {
+	if wl.Mode == engine.ModeOpen {
 		allName = "all (from intended send)"
 	}
 	latencyRow(allName, fmt.Sprintf("%.0f/s", wl.ThroughputOpsS), wl.LatencyMs, fmt.Sprint(wl.Ops), fmt.Sprint(wl.Errors)+mdEscape(errorKinds(wl.ErrorKinds)))

@@ -10,7 +10,7 @@ import (
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
 
-	"github.com/etcdtune/etcdtune/workloads"
+	"github.com/etcdtune/etcdtune/engine"
 )
 
 // Params a distributed run adds to each agent's workload result.
@@ -44,12 +44,12 @@ func Merge(rs []*Result) (*Result, error) {
 	for _, r := range rs[1:] {
 		out.StartedAt = minTime(out.StartedAt, r.StartedAt)
 		out.EndedAt = maxTime(out.EndedAt, r.EndedAt)
-		if r.EndReason != workloads.EndCompleted {
+		if r.EndReason != engine.EndCompleted {
 			out.EndReason = r.EndReason
 		}
 	}
 	for i := range rs[0].Workloads {
-		ws := make([]*workloads.Result, len(rs))
+		ws := make([]*engine.Result, len(rs))
 		for j, r := range rs {
 			ws[j] = r.Workloads[i]
 		}
@@ -99,7 +99,7 @@ func sharedParams(p map[string]any) map[string]any {
 	return q
 }
 
-func mergeWorkload(ws []*workloads.Result) (*workloads.Result, error) {
+func mergeWorkload(ws []*engine.Result) (*engine.Result, error) {
 	m := *ws[0]
 	m.Params = sharedParams(ws[0].Params)
 	m.ErrorKinds = map[string]int64{}
@@ -122,7 +122,7 @@ func mergeWorkload(ws []*workloads.Result) (*workloads.Result, error) {
 		if len(w.Counters) > 0 {
 			m.Counters = addCounts(m.Counters, w.Counters)
 		}
-		if w.EndReason != workloads.EndCompleted {
+		if w.EndReason != engine.EndCompleted {
 			m.EndReason = w.EndReason
 		}
 		for _, s := range w.Warnings {
@@ -154,33 +154,33 @@ func addCounts(dst, src map[string]int64) map[string]int64 {
 
 // mergeHistograms merges the latency, service and per-kind histograms and
 // recomputes the summaries from them.
-func mergeHistograms(m *workloads.Result, ws []*workloads.Result) error {
-	lat, err := mergeEncoded(ws, func(w *workloads.Result) string { return w.Histogram })
+func mergeHistograms(m *engine.Result, ws []*engine.Result) error {
+	lat, err := mergeEncoded(ws, func(w *engine.Result) string { return w.Histogram })
 	if err != nil {
 		return err
 	}
-	m.Histogram, m.LatencyMs = workloads.EncodeHistogram(lat), workloads.Summarize(lat)
+	m.Histogram, m.LatencyMs = engine.EncodeHistogram(lat), engine.Summarize(lat)
 	m.ServiceHistogram, m.ServiceLatencyMs = "", nil
 	if ws[0].ServiceHistogram != "" {
-		svc, err := mergeEncoded(ws, func(w *workloads.Result) string { return w.ServiceHistogram })
+		svc, err := mergeEncoded(ws, func(w *engine.Result) string { return w.ServiceHistogram })
 		if err != nil {
 			return err
 		}
-		sum := workloads.Summarize(svc)
-		m.ServiceHistogram, m.ServiceLatencyMs = workloads.EncodeHistogram(svc), &sum
+		sum := engine.Summarize(svc)
+		m.ServiceHistogram, m.ServiceLatencyMs = engine.EncodeHistogram(svc), &sum
 	}
 	for kind := range ws[0].Kinds {
-		h, err := mergeEncoded(ws, func(w *workloads.Result) string { return w.Kinds[kind].Histogram })
+		h, err := mergeEncoded(ws, func(w *engine.Result) string { return w.Kinds[kind].Histogram })
 		if err != nil {
 			return err
 		}
-		ks := workloads.KindStat{LatencyMs: workloads.Summarize(h), Histogram: workloads.EncodeHistogram(h)}
+		ks := engine.KindStat{LatencyMs: engine.Summarize(h), Histogram: engine.EncodeHistogram(h)}
 		for _, w := range ws {
 			ks.Ops += w.Kinds[kind].Ops
 			ks.Errors += w.Kinds[kind].Errors
 		}
 		if m.Kinds == nil {
-			m.Kinds = map[string]workloads.KindStat{}
+			m.Kinds = map[string]engine.KindStat{}
 		}
 		m.Kinds[kind] = ks
 	}
@@ -189,14 +189,14 @@ func mergeHistograms(m *workloads.Result, ws []*workloads.Result) error {
 
 // mergeEncoded decodes each agent's histogram and merges them: HdrHistogram
 // adds bucket counts, so nothing is lost or approximated.
-func mergeEncoded(ws []*workloads.Result, get func(*workloads.Result) string) (*hdr.Histogram, error) {
+func mergeEncoded(ws []*engine.Result, get func(*engine.Result) string) (*hdr.Histogram, error) {
 	var sum *hdr.Histogram
 	for i, w := range ws {
 		enc := get(w)
 		if enc == "" {
 			return nil, fmt.Errorf("result %d's %s has no histogram to merge", i+1, w.Name)
 		}
-		h, err := workloads.DecodeHistogram(enc)
+		h, err := engine.DecodeHistogram(enc)
 		if err != nil {
 			return nil, fmt.Errorf("result %d's %s: histogram: %w", i+1, w.Name, err)
 		}
@@ -216,19 +216,19 @@ func mergeEncoded(ws []*workloads.Result, get func(*workloads.Result) string) (*
 // Ops and errors add up exactly; a second's p50, p99 and max are the
 // largest of the agents' (the per-second histograms are not kept, so this
 // is an upper bound, never an understatement).
-func mergeSeries(ws []*workloads.Result) []workloads.SeriesPoint {
+func mergeSeries(ws []*engine.Result) []engine.SeriesPoint {
 	t0 := ws[0].StartedAt
 	for _, w := range ws {
 		t0 = minTime(t0, w.StartedAt)
 	}
-	byT := map[int]*workloads.SeriesPoint{}
+	byT := map[int]*engine.SeriesPoint{}
 	for _, w := range ws {
 		shift := secondsBetween(t0, w.StartedAt)
 		for _, p := range w.Series {
 			t := p.T + shift
 			q := byT[t]
 			if q == nil {
-				q = &workloads.SeriesPoint{T: t}
+				q = &engine.SeriesPoint{T: t}
 				byT[t] = q
 			}
 			q.Ops += p.Ops
@@ -236,7 +236,7 @@ func mergeSeries(ws []*workloads.Result) []workloads.SeriesPoint {
 			q.P50Ms, q.P99Ms, q.MaxMs = math.Max(q.P50Ms, p.P50Ms), math.Max(q.P99Ms, p.P99Ms), math.Max(q.MaxMs, p.MaxMs)
 		}
 	}
-	out := make([]workloads.SeriesPoint, 0, len(byT))
+	out := make([]engine.SeriesPoint, 0, len(byT))
 	for _, p := range byT {
 		out = append(out, *p)
 	}
@@ -246,7 +246,7 @@ func mergeSeries(ws []*workloads.Result) []workloads.SeriesPoint {
 
 // barrierSpread is the time between the first and the last agent's
 // release from the start barrier, in milliseconds.
-func barrierSpread(ws []*workloads.Result) (float64, bool) {
+func barrierSpread(ws []*engine.Result) (float64, bool) {
 	var lo, hi time.Time
 	for _, w := range ws {
 		s, _ := w.Params[ParamBarrierReleased].(string)

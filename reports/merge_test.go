@@ -7,24 +7,24 @@ import (
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
 
-	"github.com/etcdtune/etcdtune/workloads"
+	"github.com/etcdtune/etcdtune/engine"
 )
 
 // agentResult is one agent's result of a put run whose latencies (µs) are
 // lat, started at start, with a second of series per latency.
 func agentResult(index int, start time.Time, lat ...int64) *Result {
 	h := hdr.New(1, 60_000_000, 3)
-	var series []workloads.SeriesPoint
+	var series []engine.SeriesPoint
 	for i, l := range lat {
 		h.RecordValue(l)
-		series = append(series, workloads.SeriesPoint{T: i + 1, Ops: 1})
+		series = append(series, engine.SeriesPoint{T: i + 1, Ops: 1})
 	}
-	w := &workloads.Result{Name: "put", Mode: workloads.ModeOpen, TargetRate: 100, EndReason: workloads.EndCompleted,
+	w := &engine.Result{Name: "put", Mode: engine.ModeOpen, TargetRate: 100, EndReason: engine.EndCompleted,
 		StartedAt: start.Format(time.RFC3339Nano), Ops: int64(len(lat)), ThroughputOpsS: 10,
 		Params: map[string]any{"prefix": "/p/agent-" + string(rune('0'+index)) + "/", "key_size": 8.0,
 			ParamAgents: 3.0, ParamAgentIndex: float64(index), ParamBarrierReleased: start.Format(time.RFC3339Nano)},
-		Histogram: workloads.EncodeHistogram(h), LatencyMs: workloads.Summarize(h), Series: series}
-	return &Result{Schema: Schema, StartedAt: w.StartedAt, EndedAt: w.StartedAt, EndReason: workloads.EndCompleted, Workloads: []*workloads.Result{w}}
+		Histogram: engine.EncodeHistogram(h), LatencyMs: engine.Summarize(h), Series: series}
+	return &Result{Schema: Schema, StartedAt: w.StartedAt, EndedAt: w.StartedAt, EndReason: engine.EndCompleted, Workloads: []*engine.Result{w}}
 }
 
 func TestMergeIsExact(t *testing.T) {
@@ -46,8 +46,8 @@ func TestMergeIsExact(t *testing.T) {
 	if w.Ops != 6 || w.TargetRate != 300 || w.ThroughputOpsS != 30 {
 		t.Errorf("ops %d, target %v, throughput %v; want 6, 300, 30", w.Ops, w.TargetRate, w.ThroughputOpsS)
 	}
-	if w.LatencyMs != workloads.Summarize(union) {
-		t.Errorf("merged latencies %+v, want the union's %+v", w.LatencyMs, workloads.Summarize(union))
+	if w.LatencyMs != engine.Summarize(union) {
+		t.Errorf("merged latencies %+v, want the union's %+v", w.LatencyMs, engine.Summarize(union))
 	}
 	// Agent 2 started a second later: its first second is the others' second.
 	want := map[int]int64{1: 2, 2: 2, 3: 2}

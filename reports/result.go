@@ -13,8 +13,8 @@ import (
 	"strings"
 
 	"github.com/etcdtune/etcdtune/advisor"
+	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/etcdconn"
-	"github.com/etcdtune/etcdtune/workloads"
 )
 
 // Schema names the version of the result file this build writes.
@@ -25,19 +25,19 @@ const schemaPrefix = "etcdtune.result/"
 
 // Result is the result file: everything one etcdtune run found.
 type Result struct {
-	Schema      string              `json:"schema"`
-	ToolVersion string              `json:"tool_version"`
-	EtcdClient  string              `json:"etcd_client_version"`
-	Command     string              `json:"command"`
-	StartedAt   string              `json:"started_at"`
-	EndedAt     string              `json:"ended_at"`
-	EndReason   string              `json:"end_reason"`
-	Error       string              `json:"error,omitempty"`
-	Target      etcdconn.Info       `json:"target"`
-	Host        Host                `json:"host"`
-	Probes      Probes              `json:"probes"`
-	Workloads   []*workloads.Result `json:"workloads"`
-	Advice      []advisor.Advice    `json:"advice,omitempty"`
+	Schema      string           `json:"schema"`
+	ToolVersion string           `json:"tool_version"`
+	EtcdClient  string           `json:"etcd_client_version"`
+	Command     string           `json:"command"`
+	StartedAt   string           `json:"started_at"`
+	EndedAt     string           `json:"ended_at"`
+	EndReason   string           `json:"end_reason"`
+	Error       string           `json:"error,omitempty"`
+	Target      etcdconn.Info    `json:"target"`
+	Host        Host             `json:"host"`
+	Probes      Probes           `json:"probes"`
+	Workloads   []*engine.Result `json:"workloads"`
+	Advice      []advisor.Advice `json:"advice,omitempty"`
 }
 
 // Host is the machine the load ran from, as far as the run itself knows;

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/fault"
 	"github.com/etcdtune/etcdtune/probes"
-	"github.com/etcdtune/etcdtune/workloads"
 )
 
 // load runs the suite, one workload after another, while the server
@@ -26,9 +26,9 @@ func (r *runner) load(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("%s workload: %w", ph.name, err) // the preset's own figures: a bug, not the user's input
 		}
-		var wr *workloads.Result
+		var wr *engine.Result
 		r.step(ph.name, &ph.cfg, func() {
-			wr, err = workloads.Session{Config: ph.cfg, Clients: r.t.Clients()}.Run(ctx, wl)
+			wr, err = engine.Session{Config: ph.cfg, Clients: r.t.Clients()}.Run(ctx, wl)
 		})
 		if wr != nil {
 			r.res.Workloads = append(r.res.Workloads, wr)
@@ -50,7 +50,7 @@ func (r *runner) load(ctx context.Context) error {
 // fail the same way. A workload that failed to prepare, or that etcd
 // refused, is noted and skipped.
 func fatal(err error) bool {
-	return fault.Is(err, fault.Unusable) && !fault.IsAuth(err) && !errors.Is(err, workloads.ErrPrepare)
+	return fault.Is(err, fault.Unusable) && !fault.IsAuth(err) && !errors.Is(err, engine.ErrPrepare)
 }
 
 // watchMetrics reads the members' metrics over the suite's planned time

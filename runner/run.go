@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/etcdtune/etcdtune/buildinfo"
+	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/etcdconn"
 	"github.com/etcdtune/etcdtune/reports"
-	"github.com/etcdtune/etcdtune/workloads"
 )
 
 // Options say what a run measures and how.
@@ -44,7 +44,7 @@ type Observer interface {
 	// Phase says that phase n of total starts. For a workload, load is its
 	// engine config, and the function returned (nil for none) is called
 	// every second of it.
-	Phase(n, total int, name string, load *workloads.Config) func(elapsed time.Duration, p workloads.SeriesPoint)
+	Phase(n, total int, name string, load *engine.Config) func(elapsed time.Duration, p engine.SeriesPoint)
 	// PhaseDone ends the phase that Phase started.
 	PhaseDone()
 }
@@ -58,7 +58,7 @@ type Observer interface {
 func Run(ctx context.Context, o Options) (*reports.Result, error) {
 	res := &reports.Result{Schema: reports.Schema, ToolVersion: buildinfo.ToolVersion(),
 		EtcdClient: buildinfo.EtcdVersion(), Command: o.Command, StartedAt: now(),
-		EndReason: workloads.EndCompleted, Host: reports.ThisHost()}
+		EndReason: engine.EndCompleted, Host: reports.ThisHost()}
 	r := &runner{o: o, res: res, phases: suite(o.Preset, o.Plan, o.Prefix, o.Target.CommandTimeout)}
 	cleanup, err := r.openTarget(ctx)
 	switch {
@@ -71,9 +71,9 @@ func Run(ctx context.Context, o Options) (*reports.Result, error) {
 	res.EndedAt = now()
 	switch {
 	case ctx.Err() != nil:
-		res.EndReason, err = workloads.EndInterrupted, nil
+		res.EndReason, err = engine.EndInterrupted, nil
 	case err != nil:
-		res.EndReason, res.Error = workloads.EndFailed, err.Error()
+		res.EndReason, res.Error = engine.EndFailed, err.Error()
 	}
 	res.Advice = Advise(res, o.WriteP99LimitMs)
 	return res, err
@@ -104,7 +104,7 @@ func (r *runner) measure(ctx context.Context) error {
 }
 
 // step runs one phase under the observer.
-func (r *runner) step(name string, load *workloads.Config, f func()) {
+func (r *runner) step(name string, load *engine.Config, f func()) {
 	r.n++
 	second := r.o.Observer.Phase(r.n, r.total(), name, load)
 	if load != nil {

@@ -3,7 +3,10 @@ package runner
 import (
 	"time"
 
+	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/workloads"
+	"github.com/etcdtune/etcdtune/workloads/k8s"
+	"github.com/etcdtune/etcdtune/workloads/watch"
 )
 
 // Shape of the suite's requests: check perf's 256 B values; keys of 8
@@ -28,40 +31,40 @@ const (
 // loadPhase is one workload of the suite with its load.
 type loadPhase struct {
 	name  string
-	cfg   workloads.Config
-	build func() (workloads.Workload, error)
+	cfg   engine.Config
+	build func() (engine.Workload, error)
 }
 
 // suite is the standard suite for a preset: writes at the preset's rate
 // (the throughput and latency verdicts), reads, watch delivery, a mix, and
 // the Kubernetes profile.
 func suite(p Preset, plan Plan, prefix string, timeout time.Duration) []loadPhase {
-	keys := workloads.KeySpec{Prefix: prefix, Size: keySize, Space: plan.KeySpace, Dist: workloads.DistUniform, Seed: 1}
-	open := func(rate float64, d time.Duration) workloads.Config {
-		return workloads.Config{Rate: rate, MaxInflight: p.Clients, Duration: d, Warmup: plan.Warmup, RequestTimeout: timeout}
+	keys := engine.KeySpec{Prefix: prefix, Size: keySize, Space: plan.KeySpace, Dist: engine.DistUniform, Seed: 1}
+	open := func(rate float64, d time.Duration) engine.Config {
+		return engine.Config{Rate: rate, MaxInflight: p.Clients, Duration: d, Warmup: plan.Warmup, RequestTimeout: timeout}
 	}
-	closed := workloads.Config{Clients: p.Clients, Duration: plan.Load, Warmup: plan.Warmup, RequestTimeout: timeout}
+	closed := engine.Config{Clients: p.Clients, Duration: plan.Load, Warmup: plan.Warmup, RequestTimeout: timeout}
 	watchers := max(1, p.Clients/watchersPerClient)
 	return []loadPhase{
-		{"put", open(p.WritesPerSec, plan.Put), func() (workloads.Workload, error) {
+		{"put", open(p.WritesPerSec, plan.Put), func() (engine.Workload, error) {
 			return workloads.NewPut(workloads.PutOptions{Keys: keys, ValSize: valSize})
 		}},
-		{"range", closed, func() (workloads.Workload, error) {
+		{"range", closed, func() (engine.Workload, error) {
 			return workloads.NewRange(workloads.RangeOptions{Keys: keys, ValSize: valSize, Preload: keys.Space,
 				Scope: workloads.ScopeKey, Consistency: workloads.Linearizable})
 		}},
-		{"watch", open(p.WritesPerSec*watchShare, plan.Load), func() (workloads.Workload, error) {
-			return workloads.NewWatch(workloads.WatchOptions{Keys: keys, ValSize: valSize, Watchers: watchers,
-				Streams: min(p.Conns, watchers), Scope: workloads.WatchScopePrefix})
+		{"watch", open(p.WritesPerSec*watchShare, plan.Load), func() (engine.Workload, error) {
+			return watch.New(watch.Options{Keys: keys, ValSize: valSize, Watchers: watchers,
+				Streams: min(p.Conns, watchers), Scope: watch.ScopePrefix})
 		}},
-		{"mixed", closed, func() (workloads.Workload, error) {
+		{"mixed", closed, func() (engine.Workload, error) {
 			return workloads.NewMixed(workloads.MixedOptions{Keys: keys, ValSize: valSize, ReadRatio: mixedReads,
 				TxnRatio: mixedCAS, Preload: keys.Space, Consistency: workloads.Linearizable})
 		}},
-		{"k8s", closed, func() (workloads.Workload, error) {
-			return workloads.NewK8s(workloads.K8sOptions{Prefix: prefix, Nodes: min(p.K8sNodes, plan.MaxK8sNodes),
-				PodsPerNode: k8sPodsPerNode, ListLimit: workloads.K8sListLimit, ListEvery: time.Minute,
-				MaxObjectSize: workloads.K8sMaxObjectSize, Watch: true, Seed: 1})
+		{"k8s", closed, func() (engine.Workload, error) {
+			return k8s.New(k8s.Options{Prefix: prefix, Nodes: min(p.K8sNodes, plan.MaxK8sNodes),
+				PodsPerNode: k8sPodsPerNode, ListLimit: k8s.ListLimit, ListEvery: time.Minute,
+				MaxObjectSize: k8s.MaxObjectSize, Watch: true, Seed: 1})
 		}},
 	}
 }

@@ -1,14 +1,5 @@
-// Package workloads is etcdtune's load engine and the kinds of load it drives.
-//
-// The engine runs a Workload in one of two modes:
-//
-//   - closed loop: a fixed number of workers, each sends its next request
-//     when the last one returns (what etcd's own benchmark does);
-//   - open loop: requests are sent on a fixed schedule whatever the server
-//     does, and latency is measured from the intended send time, so that a
-//     stalled server shows in the tail instead of being hidden (wrk2's rule).
-//
-// Every latency goes into an HdrHistogram, one per operation kind, and into a
-// per-second series. Nothing is kept per request, so memory does not grow
-// with the length of a run. The package never reads flags, prints or exits.
+// Package workloads holds the small kinds of load the engine (package
+// engine) drives: put, range, txn (CAS and read/write), lease (with its
+// expiry burst), mixed and the quota scenario. The larger kinds have
+// packages of their own: workloads/k8s and workloads/watch.
 package workloads

@@ -6,6 +6,8 @@ import (
 	"sync"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/etcdtune/etcdtune/engine"
 )
 
 // MinLeaseTTL is etcd's shortest lease TTL, in seconds, at its default
@@ -25,7 +27,7 @@ const (
 
 // LeaseOptions configure the lease workload.
 type LeaseOptions struct {
-	Keys         KeySpec
+	Keys         engine.KeySpec
 	ValSize      int
 	TTL          int64 // seconds, of the leases the workers grant
 	KeysPerLease int   // keys put on each lease after its grant
@@ -43,7 +45,7 @@ type LeaseOptions struct {
 type Lease struct {
 	opts    LeaseOptions
 	value   []byte
-	picks   *KeyPickers
+	picks   *engine.KeyPickers
 	expiry  *leaseExpiry // nil without Expire
 	streams context.Context
 	stop    context.CancelFunc // ends the keep-alive streams
@@ -56,7 +58,7 @@ func NewLease(o LeaseOptions) (*Lease, error) {
 	if err := o.Keys.Validate(); err != nil {
 		return nil, err
 	}
-	if err := checkValueSize(o.Keys, o.ValSize, 1); err != nil {
+	if err := engine.CheckValueSize(o.Keys, o.ValSize, 1); err != nil {
 		return nil, err
 	}
 	switch {
@@ -67,7 +69,7 @@ func NewLease(o LeaseOptions) (*Lease, error) {
 	case o.KeepAlives < 0:
 		return nil, fmt.Errorf("--keepalives must not be negative, got %d", o.KeepAlives)
 	}
-	l := &Lease{opts: o, value: NewValue(o.ValSize, o.Keys.Seed), picks: NewKeyPickers(o.Keys)}
+	l := &Lease{opts: o, value: engine.NewValue(o.ValSize, o.Keys.Seed), picks: engine.NewKeyPickers(o.Keys)}
 	if o.Expire > 0 {
 		x, err := newLeaseExpiry(o.Keys, o.Expire, o.ExpireTTL)
 		if err != nil {
@@ -89,11 +91,11 @@ func (l *Lease) Kinds() []string {
 
 // Keys implements Workload. The keys of the expiry burst lie past the key
 // space, in the same shape, so the cleanup covers them.
-func (l *Lease) Keys() KeySpec { return l.opts.Keys }
+func (l *Lease) Keys() engine.KeySpec { return l.opts.Keys }
 
 // Params implements Workload.
 func (l *Lease) Params() map[string]any {
-	m := keyParams(l.opts.Keys)
+	m := l.opts.Keys.Params()
 	m["val_size"] = l.opts.ValSize
 	m["ttl_s"] = l.opts.TTL
 	m["keys_per_lease"] = l.opts.KeysPerLease
@@ -115,7 +117,7 @@ func (l *Lease) Prepare(ctx context.Context, clients []*clientv3.Client) error {
 }
 
 // NewSender implements Workload.
-func (l *Lease) NewSender(id int, c *clientv3.Client) Sender {
+func (l *Lease) NewSender(id int, c *clientv3.Client) engine.Sender {
 	s := newLeaseSender(l, id, c)
 	l.mu.Lock()
 	l.senders = append(l.senders, s)
@@ -125,7 +127,7 @@ func (l *Lease) NewSender(id int, c *clientv3.Client) Sender {
 
 // Finish implements Finisher: it revokes the leases the workers left
 // behind, closes their keep-alive streams and reports the expiry burst.
-func (l *Lease) Finish(ctx context.Context, r *Result) error {
+func (l *Lease) Finish(ctx context.Context, r *engine.Result) error {
 	l.stop()
 	l.mu.Lock()
 	senders := l.senders

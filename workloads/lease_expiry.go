@@ -10,6 +10,8 @@ import (
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
 	"go.etcd.io/etcd/api/v3/mvccpb"
 	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/etcdtune/etcdtune/engine"
 )
 
 // Counters of the expiry burst in Result.Counters.
@@ -21,15 +23,6 @@ const (
 	CounterExpireLeft    = "expire_keys_left"      // keys still there at the end
 )
 
-// LeaseExpiry is how long etcd took to delete keys whose lease ran out:
-// from the end of each lease's TTL (its grant's response plus the TTL etcd
-// granted) to the delete event of its key on a watch of the keys.
-type LeaseExpiry struct {
-	TTLS      int64          `json:"ttl_s"` // as granted, which may exceed what was asked
-	DelayMs   LatencySummary `json:"delete_delay_ms"`
-	Histogram string         `json:"delete_delay_histogram"`
-}
-
 // expiryGrace is how long past the last TTL end the run waits for delete
 // events, plus a millisecond a key: etcd's leader looks for expired leases
 // every 500 ms and revokes at most 1000 a second, so a burst of N leases
@@ -39,7 +32,7 @@ const expiryGrace = 10 * time.Second
 // leaseExpiry puts n keys, indexes base..base+n-1, each on its own lease,
 // and watches them being deleted.
 type leaseExpiry struct {
-	keys     KeySpec
+	keys     engine.KeySpec
 	client   *clientv3.Client
 	base, n  uint64
 	ttl      int64
@@ -55,16 +48,16 @@ type leaseExpiry struct {
 	cancel   context.CancelFunc
 }
 
-func newLeaseExpiry(keys KeySpec, n uint64, ttl int64) (*leaseExpiry, error) {
+func newLeaseExpiry(keys engine.KeySpec, n uint64, ttl int64) (*leaseExpiry, error) {
 	if ttl < MinLeaseTTL {
 		return nil, fmt.Errorf("--expire-ttl must be at least %d s, etcd's minimum lease TTL, got %d", MinLeaseTTL, ttl)
 	}
-	if keys.Size < 20 && keys.Space+n > pow10(keys.Size) {
+	if !keys.Fits(keys.Space + n) {
 		return nil, fmt.Errorf("--expire %d keys go after the --key-space %d and need more than --key-size %d digits; raise --key-size",
 			n, keys.Space, keys.Size)
 	}
 	return &leaseExpiry{keys: keys, base: keys.Space, n: n, ttl: ttl, ends: make([]time.Time, n),
-		leases: make([]int64, n), seen: make([]bool, n), delays: newHistogram(), done: make(chan struct{})}, nil
+		leases: make([]int64, n), seen: make([]bool, n), delays: engine.NewHistogram(), done: make(chan struct{})}, nil
 }
 
 // start grants the leases, puts the keys and watches them from the
@@ -77,14 +70,14 @@ func (x *leaseExpiry) start(ctx context.Context, clients []*clientv3.Client, val
 		return fmt.Errorf("expiry: %w", err)
 	}
 	val := string(value)
-	err = forEachIndex(ctx, clients, x.n, func(ctx context.Context, c *clientv3.Client, i uint64) error {
+	err = engine.ForEachIndex(ctx, clients, x.n, func(ctx context.Context, c *clientv3.Client, i uint64) error {
 		g, err := c.Grant(ctx, x.ttl)
 		if err != nil {
 			return fmt.Errorf("expiry: grant lease %d of %d: %w", i, x.n, err)
 		}
 		x.ends[i] = time.Now().Add(time.Duration(g.TTL) * time.Second)
 		x.leases[i] = int64(g.ID)
-		storeMax(&x.granted, g.TTL)
+		engine.StoreMax(&x.granted, g.TTL)
 		if _, err := c.Put(ctx, x.keys.Key(x.base+i), val, clientv3.WithLease(g.ID)); err != nil {
 			return fmt.Errorf("expiry: put key %d of %d: %w", i, x.n, err)
 		}
@@ -117,7 +110,7 @@ func (x *leaseExpiry) collect(wch clientv3.WatchChan) {
 			if ev.Type != mvccpb.DELETE {
 				continue
 			}
-			i, ok := keyIndex(x.keys, ev.Kv.Key)
+			i, ok := x.keys.Index(ev.Kv.Key)
 			if ok && i >= x.base && i < x.base+x.n && x.note(i-x.base, now) {
 				return
 			}
@@ -136,14 +129,14 @@ func (x *leaseExpiry) note(i uint64, now time.Time) bool {
 		// The leader sets the expiry before the grant's response, so the
 		// delay read here may fall short of the truth by that response's
 		// transit; a negative one is recorded as the histogram's minimum.
-		x.delays.RecordValue(max(now.Sub(x.ends[i]).Microseconds(), histMinMicros))
+		x.delays.RecordValue(max(now.Sub(x.ends[i]).Microseconds(), engine.HistMinMicros))
 	}
 	return x.nSeen == int64(x.n)
 }
 
 // finish waits for the delete events (not after an interrupted run),
 // counts what etcd did and revokes any lease still alive.
-func (x *leaseExpiry) finish(ctx context.Context, r *Result) error {
+func (x *leaseExpiry) finish(ctx context.Context, r *engine.Result) error {
 	var last time.Time
 	for _, t := range x.ends {
 		if t.After(last) {
@@ -151,7 +144,7 @@ func (x *leaseExpiry) finish(ctx context.Context, r *Result) error {
 		}
 	}
 	wait := time.Until(last) + expiryGrace + time.Duration(x.n)*time.Millisecond
-	if r.EndReason == EndInterrupted {
+	if r.EndReason == engine.EndInterrupted {
 		wait = 0
 	}
 	t := time.NewTimer(wait)

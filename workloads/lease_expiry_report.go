@@ -7,14 +7,16 @@ import (
 	"sync/atomic"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/etcdtune/etcdtune/engine"
 )
 
 // report counts the expired leases and the keys left, revokes the leases
 // that have not expired, and adds the figures to r.
-func (x *leaseExpiry) report(ctx context.Context, r *Result) error {
+func (x *leaseExpiry) report(ctx context.Context, r *engine.Result) error {
 	var expired atomic.Int64
 	clients := []*clientv3.Client{x.client}
-	err := forEachIndex(ctx, clients, x.n, func(ctx context.Context, c *clientv3.Client, i uint64) error {
+	err := engine.ForEachIndex(ctx, clients, x.n, func(ctx context.Context, c *clientv3.Client, i uint64) error {
 		id := clientv3.LeaseID(x.leases[i])
 		ttl, err := c.TimeToLive(ctx, id)
 		switch {
@@ -39,7 +41,7 @@ func (x *leaseExpiry) report(ctx context.Context, r *Result) error {
 	if lerr == nil {
 		r.Counters[CounterExpireLeft] = left.Count
 	}
-	r.Lease = &LeaseExpiry{TTLS: x.granted.Load(), DelayMs: Summarize(x.delays), Histogram: EncodeHistogram(x.delays)}
+	r.Lease = &engine.LeaseExpiry{TTLS: x.granted.Load(), DelayMs: engine.Summarize(x.delays), Histogram: engine.EncodeHistogram(x.delays)}
 	if g := x.granted.Load(); g > x.ttl {
 		r.Warnings = append(r.Warnings, fmt.Sprintf("etcd granted the expiry leases %d s, not the %d s asked: its minimum TTL (1.5 election timeouts) is higher", g, x.ttl))
 	}

@@ -8,6 +8,8 @@ import (
 	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/etcdtune/etcdtune/engine"
 )
 
 // leaseSender walks one lease at a time through its life: grant, puts,
@@ -16,8 +18,8 @@ type leaseSender struct {
 	l        *Lease
 	kv       pb.KVClient
 	lc       pb.LeaseClient
-	pick     *KeyPicker
-	key      *KeyBuffer
+	pick     *engine.KeyPicker
+	key      *engine.KeyBuffer
 	put      pb.PutRequest
 	grant    pb.LeaseGrantRequest
 	revoke   pb.LeaseRevokeRequest
@@ -32,7 +34,7 @@ type leaseSender struct {
 func newLeaseSender(l *Lease, id int, c *clientv3.Client) *leaseSender {
 	conn := c.ActiveConnection()
 	s := &leaseSender{l: l, kv: pb.NewKVClient(conn), lc: pb.NewLeaseClient(conn),
-		pick: l.picks.Picker(id), key: NewKeyBuffer(l.opts.Keys)}
+		pick: l.picks.Picker(id), key: engine.NewKeyBuffer(l.opts.Keys)}
 	s.put.Value = l.value
 	s.grant.TTL = l.opts.TTL
 	return s
@@ -43,7 +45,7 @@ func (s *leaseSender) Send(ctx context.Context, _ time.Time) (int, error) {
 	o := s.l.opts
 	switch {
 	case s.step == 0:
-		resp, err := s.lc.LeaseGrant(ctx, &s.grant, callOpts...)
+		resp, err := s.lc.LeaseGrant(ctx, &s.grant, engine.CallOptions...)
 		if err != nil {
 			return 0, err // grant again next time
 		}
@@ -52,7 +54,7 @@ func (s *leaseSender) Send(ctx context.Context, _ time.Time) (int, error) {
 	case s.step <= o.KeysPerLease:
 		s.step++
 		s.put.Key, s.put.Lease = s.key.Set(s.pick.Next()), s.lease
-		_, err := s.kv.Put(ctx, &s.put, callOpts...)
+		_, err := s.kv.Put(ctx, &s.put, engine.CallOptions...)
 		return 1, err
 	case s.step <= o.KeysPerLease+o.KeepAlives:
 		s.step++
@@ -60,7 +62,7 @@ func (s *leaseSender) Send(ctx context.Context, _ time.Time) (int, error) {
 	default:
 		s.step = 0
 		s.revoke.ID = s.lease
-		if _, err := s.lc.LeaseRevoke(ctx, &s.revoke, callOpts...); err != nil {
+		if _, err := s.lc.LeaseRevoke(ctx, &s.revoke, engine.CallOptions...); err != nil {
 			s.left = append(s.left, s.lease)
 			s.lease = 0
 			return 3, err
@@ -76,7 +78,7 @@ func (s *leaseSender) Send(ctx context.Context, _ time.Time) (int, error) {
 func (s *leaseSender) keepAlive(ctx context.Context) error {
 	if s.ka == nil {
 		sctx, cancel := context.WithCancel(s.l.streams)
-		ka, err := s.lc.LeaseKeepAlive(sctx, callOpts...)
+		ka, err := s.lc.LeaseKeepAlive(sctx, engine.CallOptions...)
 		if err != nil {
 			cancel()
 			return err
@@ -116,8 +118,8 @@ func (s *leaseSender) revokeLeft(ctx context.Context) error {
 	}
 	s.left, s.lease, s.step = nil, 0, 0
 	for _, id := range ids {
-		rctx, cancel := context.WithTimeout(ctx, cleanupTimeout)
-		_, err := s.lc.LeaseRevoke(rctx, &pb.LeaseRevokeRequest{ID: id}, callOpts...)
+		rctx, cancel := context.WithTimeout(ctx, engine.CleanupTimeout)
+		_, err := s.lc.LeaseRevoke(rctx, &pb.LeaseRevokeRequest{ID: id}, engine.CallOptions...)
 		cancel()
 		if err != nil && !isLeaseNotFound(err) {
 			return fmt.Errorf("revoke lease %x: %w", id, err)

@@ -4,29 +4,22 @@ import (
 	"testing"
 	"time"
 
+	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/internal/loadtest"
 	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
 	"github.com/etcdtune/etcdtune/workloads"
 )
-
-func newLease(t testing.TB, o workloads.LeaseOptions) *workloads.Lease {
-	t.Helper()
-	wl, err := workloads.NewLease(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return wl
-}
 
 // Every key put on a short lease is deleted when the lease runs out, and
 // its delete event reaches the watch; the delays land in the histogram, and
 // no lease of the run outlives it.
 func TestLeaseExpiryDeletesEveryKey(t *testing.T) {
 	e := etcdtest.Embedded(t)
-	cs := clients(t, 2, e.Endpoints())
+	cs := loadtest.Clients(t, 2, e.Endpoints())
 	const n = 300
-	wl := newLease(t, workloads.LeaseOptions{Keys: keys(100), ValSize: 16, TTL: 10, KeysPerLease: 1, KeepAlives: 1,
+	wl := newLease(t, workloads.LeaseOptions{Keys: loadtest.Keys(100), ValSize: 16, TTL: 10, KeysPerLease: 1, KeepAlives: 1,
 		Expire: n, ExpireTTL: workloads.MinLeaseTTL})
-	res, err := workloads.Session{Config: workloads.Config{Clients: 4, Duration: time.Second}, Clients: cs}.Run(t.Context(), wl)
+	res, err := engine.Session{Config: engine.Config{Clients: 4, Duration: time.Second}, Clients: cs}.Run(t.Context(), wl)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +38,7 @@ func TestLeaseExpiryDeletesEveryKey(t *testing.T) {
 	if err != nil || len(leases.Leases) != 0 {
 		t.Errorf("%d leases left after the run (%v)", len(leases.Leases), err)
 	}
-	if n := countPrefix(t, cs[0], "/etcdtune/"); n != 0 {
+	if n := loadtest.CountPrefix(t, cs[0], "/etcdtune/"); n != 0 {
 		t.Errorf("%d keys left under the prefix", n)
 	}
 }
@@ -55,10 +48,10 @@ func TestLeaseExpiryDeletesEveryKey(t *testing.T) {
 // revoked at its end.
 func TestLeaseCycleKinds(t *testing.T) {
 	e := etcdtest.Embedded(t)
-	cs := clients(t, 2, e.Endpoints())
+	cs := loadtest.Clients(t, 2, e.Endpoints())
 	const clients, puts, kas = 8, 2, 3
-	wl := newLease(t, workloads.LeaseOptions{Keys: keys(100000), ValSize: 16, TTL: 30, KeysPerLease: puts, KeepAlives: kas})
-	res, err := workloads.Session{Config: workloads.Config{Clients: clients, Total: 1000}, Clients: cs}.Run(t.Context(), wl)
+	wl := newLease(t, workloads.LeaseOptions{Keys: loadtest.Keys(100000), ValSize: 16, TTL: 30, KeysPerLease: puts, KeepAlives: kas})
+	res, err := engine.Session{Config: engine.Config{Clients: clients, Total: 1000}, Clients: cs}.Run(t.Context(), wl)
 	if err != nil || res.Errors != 0 || res.Ops != 1000 {
 		t.Fatalf("err %v, ops %d, errors %v", err, res.Ops, res.ErrorKinds)
 	}
@@ -88,7 +81,7 @@ func TestLeaseBadOptions(t *testing.T) {
 		{TTL: 10, KeysPerLease: -1},
 		{TTL: 10, Expire: 99_999_999, ExpireTTL: 5}, // past what 8 digits hold
 	} {
-		o.Keys = keys(100)
+		o.Keys = loadtest.Keys(100)
 		if _, err := workloads.NewLease(o); err == nil {
 			t.Errorf("%+v accepted", o)
 		}

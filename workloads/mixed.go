@@ -7,6 +7,8 @@ import (
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/etcdtune/etcdtune/engine"
 )
 
 // Operation kinds of the mixed workload.
@@ -18,7 +20,7 @@ const (
 
 // MixedOptions configure the mixed workload.
 type MixedOptions struct {
-	Keys        KeySpec
+	Keys        engine.KeySpec
 	ValSize     int
 	ReadRatio   float64 // share of requests that are single-key ranges
 	TxnRatio    float64 // share that are compare-and-swap updates; the rest are puts
@@ -74,11 +76,11 @@ func (m *Mixed) Kinds() []string {
 }
 
 // Keys implements Workload.
-func (m *Mixed) Keys() KeySpec { return m.opts.Keys }
+func (m *Mixed) Keys() engine.KeySpec { return m.opts.Keys }
 
 // Params implements Workload.
 func (m *Mixed) Params() map[string]any {
-	p := keyParams(m.opts.Keys)
+	p := m.opts.Keys.Params()
 	p["val_size"] = m.opts.ValSize
 	p["read_ratio"] = m.opts.ReadRatio
 	p["txn_ratio"] = m.opts.TxnRatio
@@ -94,7 +96,7 @@ func (m *Mixed) Prepare(ctx context.Context, clients []*clientv3.Client) error {
 
 // NewSender implements Workload: the worker's senders of each kind, and
 // its own random source to choose between them.
-func (m *Mixed) NewSender(id int, c *clientv3.Client) Sender {
+func (m *Mixed) NewSender(id int, c *clientv3.Client) engine.Sender {
 	s := &mixedSender{m: m, read: m.read.NewSender(id, c), write: m.write.NewSender(id, c),
 		rng: rand.New(rand.NewPCG(m.opts.Keys.Seed^0x6d69786564, uint64(id)+1))}
 	if m.cas != nil {
@@ -105,7 +107,7 @@ func (m *Mixed) NewSender(id int, c *clientv3.Client) Sender {
 
 // Finish implements Finisher: with txns, it adds their compare-and-swap
 // counts.
-func (m *Mixed) Finish(_ context.Context, r *Result) error {
+func (m *Mixed) Finish(_ context.Context, r *engine.Result) error {
 	if m.cas != nil {
 		m.cas.addCounters(r)
 	}
@@ -114,8 +116,8 @@ func (m *Mixed) Finish(_ context.Context, r *Result) error {
 
 type mixedSender struct {
 	m           *Mixed
-	read, write Sender
-	cas         Sender
+	read, write engine.Sender
+	cas         engine.Sender
 	rng         *rand.Rand
 }
 

@@ -3,6 +3,8 @@ package workloads_test
 import (
 	"testing"
 
+	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/internal/loadtest"
 	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
 	"github.com/etcdtune/etcdtune/workloads"
 )
@@ -12,16 +14,16 @@ import (
 // none for a read.
 func TestMixedKindsMatchRevisions(t *testing.T) {
 	e := etcdtest.Embedded(t)
-	cs := clients(t, 2, e.Endpoints())
+	cs := loadtest.Clients(t, 2, e.Endpoints())
 	for _, c := range []struct{ read, txn float64 }{{0.5, 0.2}, {0.9, 0}, {1, 0}, {0, 0.5}} {
 		const total, space = 2000, 200
-		wl, err := workloads.NewMixed(workloads.MixedOptions{Keys: keys(space), ValSize: 32, ReadRatio: c.read, TxnRatio: c.txn,
+		wl, err := workloads.NewMixed(workloads.MixedOptions{Keys: loadtest.Keys(space), ValSize: 32, ReadRatio: c.read, TxnRatio: c.txn,
 			Preload: space, Consistency: workloads.Linearizable})
 		if err != nil {
 			t.Fatal(err)
 		}
-		before := revision(t, cs[0])
-		res, err := workloads.Session{Config: workloads.Config{Clients: 8, Total: total}, Clients: cs}.Run(t.Context(), wl)
+		before := loadtest.Revision(t, cs[0])
+		res, err := engine.Session{Config: engine.Config{Clients: 8, Total: total}, Clients: cs}.Run(t.Context(), wl)
 		if err != nil || res.Ops != total || res.Errors != 0 {
 			t.Fatalf("%+v: err %v, ops %d, errors %v", c, err, res.Ops, res.ErrorKinds)
 		}
@@ -44,7 +46,7 @@ func TestMixedKindsMatchRevisions(t *testing.T) {
 			t.Errorf("%+v: %d txn ops, %d CAS updates", c, txns, res.Counters[workloads.CounterCASUpdates])
 		}
 		// Preload and cleanup make space+1 revisions; reads none.
-		if got, want := revision(t, cs[0])-before, space+1+puts+txns; got != want {
+		if got, want := loadtest.Revision(t, cs[0])-before, space+1+puts+txns; got != want {
 			t.Errorf("%+v: etcd made %d revisions, want %d (%d puts, %d txns)", c, got, want, puts, txns)
 		}
 	}
@@ -57,7 +59,7 @@ func TestMixedBadRatios(t *testing.T) {
 		{ReadRatio: 0.7, TxnRatio: 0.4},
 		{TxnRatio: 2},
 	} {
-		o.Keys, o.Consistency = keys(100), workloads.Linearizable
+		o.Keys, o.Consistency = loadtest.Keys(100), workloads.Linearizable
 		if _, err := workloads.NewMixed(o); err == nil {
 			t.Errorf("%+v accepted", o)
 		}

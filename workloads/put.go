@@ -7,6 +7,8 @@ import (
 
 	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
 	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/etcdtune/etcdtune/engine"
 )
 
 // MaxTxnOps is etcd's default limit of operations in one txn (--max-txn-ops).
@@ -14,7 +16,7 @@ const MaxTxnOps = 128
 
 // PutOptions configure the put workload.
 type PutOptions struct {
-	Keys    KeySpec
+	Keys    engine.KeySpec
 	ValSize int
 	// TxnOps > 0 sends each write as one Txn of that many puts, on
 	// consecutive keys so that no txn names a key twice (etcd refuses that).
@@ -28,7 +30,7 @@ type PutOptions struct {
 type Put struct {
 	opts  PutOptions
 	value []byte
-	picks *KeyPickers
+	picks *engine.KeyPickers
 }
 
 // NewPut validates the options and returns the workload.
@@ -44,10 +46,10 @@ func NewPut(o PutOptions) (*Put, error) {
 	case o.TxnReads < 0 || o.TxnReads > o.TxnOps:
 		return nil, fmt.Errorf("--txn-reads must be between 0 and --txn-ops %d, got %d", o.TxnOps, o.TxnReads)
 	}
-	if err := checkValueSize(o.Keys, o.ValSize, o.TxnOps); err != nil {
+	if err := engine.CheckValueSize(o.Keys, o.ValSize, o.TxnOps); err != nil {
 		return nil, err
 	}
-	return &Put{opts: o, value: NewValue(o.ValSize, o.Keys.Seed), picks: NewKeyPickers(o.Keys)}, nil
+	return &Put{opts: o, value: engine.NewValue(o.ValSize, o.Keys.Seed), picks: engine.NewKeyPickers(o.Keys)}, nil
 }
 
 // Name implements Workload.
@@ -62,11 +64,11 @@ func (p *Put) Kinds() []string {
 }
 
 // Keys implements Workload.
-func (p *Put) Keys() KeySpec { return p.opts.Keys }
+func (p *Put) Keys() engine.KeySpec { return p.opts.Keys }
 
 // Params implements Workload.
 func (p *Put) Params() map[string]any {
-	m := keyParams(p.opts.Keys)
+	m := p.opts.Keys.Params()
 	m["val_size"] = p.opts.ValSize
 	m["txn_ops"] = p.opts.TxnOps
 	if p.opts.TxnReads > 0 {
@@ -82,15 +84,15 @@ func (p *Put) Prepare(context.Context, []*clientv3.Client) error { return nil }
 // the client's connection (interceptors, auth and balancing included) and
 // reuses one request per worker, so that a put costs the client little more
 // than its gRPC call.
-func (p *Put) NewSender(id int, c *clientv3.Client) Sender { return p.newPutSender(id, c) }
+func (p *Put) NewSender(id int, c *clientv3.Client) engine.Sender { return p.NewPutSender(id, c) }
 
-// newPutSender is NewSender with its concrete type, for the workloads that
+// NewPutSender is NewSender with its concrete type, for the workloads that
 // build on a put (watch stamps its value).
-func (p *Put) newPutSender(id int, c *clientv3.Client) *putSender {
-	s := &putSender{kv: pb.NewKVClient(c.ActiveConnection()), pick: p.picks.Picker(id),
+func (p *Put) NewPutSender(id int, c *clientv3.Client) *PutSender {
+	s := &PutSender{kv: pb.NewKVClient(c.ActiveConnection()), pick: p.picks.Picker(id),
 		space: p.opts.Keys.Space}
 	if p.opts.TxnOps == 0 {
-		s.key = NewKeyBuffer(p.opts.Keys)
+		s.key = engine.NewKeyBuffer(p.opts.Keys)
 		s.put = pb.PutRequest{Value: p.value}
 		return s
 	}
@@ -100,25 +102,37 @@ func (p *Put) newPutSender(id int, c *clientv3.Client) *putSender {
 			op = &pb.RequestOp{Request: &pb.RequestOp_RequestRange{RequestRange: &pb.RangeRequest{}}}
 		}
 		s.txn.Success = append(s.txn.Success, op)
-		s.txnKeys = append(s.txnKeys, NewKeyBuffer(p.opts.Keys))
+		s.txnKeys = append(s.txnKeys, engine.NewKeyBuffer(p.opts.Keys))
 	}
 	return s
 }
 
-type putSender struct {
+// PutSender is one worker of the put workload: it reuses one request, a put
+// or a txn of puts and reads.
+type PutSender struct {
 	kv      pb.KVClient
-	pick    *KeyPicker
+	pick    *engine.KeyPicker
 	space   uint64
-	key     *KeyBuffer
+	key     *engine.KeyBuffer
 	put     pb.PutRequest
 	txn     pb.TxnRequest
-	txnKeys []*KeyBuffer
+	txnKeys []*engine.KeyBuffer
 }
 
-func (s *putSender) Send(ctx context.Context, _ time.Time) (int, error) {
+// OwnValue gives the sender a copy of the value it puts, its own, and
+// returns it: a workload that rewrites part of each value (watch stamps the
+// send time into it) writes there before each Send. Plain puts only (no
+// --txn-ops).
+func (s *PutSender) OwnValue() []byte {
+	s.put.Value = append([]byte(nil), s.put.Value...)
+	return s.put.Value
+}
+
+// Send implements Sender.
+func (s *PutSender) Send(ctx context.Context, _ time.Time) (int, error) {
 	if s.key != nil {
 		s.put.Key = s.key.Set(s.pick.Next())
-		_, err := s.kv.Put(ctx, &s.put, callOpts...)
+		_, err := s.kv.Put(ctx, &s.put, engine.CallOptions...)
 		return 0, err
 	}
 	first := s.pick.Next()
@@ -130,15 +144,6 @@ func (s *putSender) Send(ctx context.Context, _ time.Time) (int, error) {
 			op.GetRequestRange().Key = key
 		}
 	}
-	_, err := s.kv.Txn(ctx, &s.txn, callOpts...)
+	_, err := s.kv.Txn(ctx, &s.txn, engine.CallOptions...)
 	return 0, err
-}
-
-// keyParams are the key parameters every workload reports.
-func keyParams(k KeySpec) map[string]any {
-	m := map[string]any{"prefix": k.Prefix, "key_size": k.Size, "key_space": k.Space, "key_dist": k.Dist, "seed": k.Seed}
-	if k.Dist == DistZipf {
-		m["zipf_s"] = k.ZipfS
-	}
-	return m
 }

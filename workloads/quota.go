@@ -12,6 +12,8 @@ import (
 	"go.etcd.io/etcd/api/v3/etcdserverpb"
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/etcdtune/etcdtune/engine"
 )
 
 // QuotaOptions shape the quota scenario.
@@ -28,37 +30,21 @@ type QuotaOptions struct {
 	RequestTimeout time.Duration
 }
 
-// QuotaStats is what the quota scenario measured (the result's "quota").
-type QuotaStats struct {
-	FillS             float64            `json:"fill_s"`               // from the first put to the NOSPACE error
-	Puts              int64              `json:"puts"`                 // accepted before the alarm
-	BytesWritten      int64              `json:"bytes_written"`        // values accepted
-	DBSizeAtAlarm     int64              `json:"db_size_at_alarm"`     // largest member db when the alarm was raised
-	Alarms            []string           `json:"alarms"`               // as AlarmList gave them
-	CompactS          float64            `json:"compact_s"`            // compaction to the current revision
-	DefragS           map[string]float64 `json:"defrag_s"`             // per member
-	DisarmS           float64            `json:"disarm_s"`             // alarm disarm
-	RecoveryS         float64            `json:"recovery_s"`           // compact + defrag + disarm
-	DBSizeAfter       int64              `json:"db_size_after"`        // largest member db after defrag
-	FirstWriteAfterMs float64            `json:"first_write_after_ms"` // a put once disarmed
-	PrefixEmpty       bool               `json:"prefix_empty"`         // nothing left under the prefix
-}
-
 // RunQuota fills the cluster until the NOSPACE alarm with puts under the
 // prefix, then recovers as etcd's maintenance guide says (compact to the
 // current revision, defragment each member, disarm the alarm), timing each
 // step, checks that a write goes through again and deletes its keys. It
 // refuses a prefix that holds keys. It is destructive for everything else
 // that writes to the cluster while the alarm is raised.
-func RunQuota(ctx context.Context, c *clientv3.Client, endpoints []string, o QuotaOptions) (*QuotaStats, error) {
-	if err := CheckPrefix(ctx, c, o.Prefix, false); err != nil {
+func RunQuota(ctx context.Context, c *clientv3.Client, endpoints []string, o QuotaOptions) (*engine.QuotaStats, error) {
+	if err := engine.CheckPrefix(ctx, c, o.Prefix, false); err != nil {
 		return nil, err
 	}
-	st := &QuotaStats{DefragS: map[string]float64{}}
+	st := &engine.QuotaStats{DefragS: map[string]float64{}}
 	// Whatever happens, the alarm is disarmed and the keys deleted: a
 	// cluster left read-only would be the worst outcome of this command.
 	defer func() {
-		bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+		bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), engine.CleanupTimeout)
 		defer cancel()
 		c.Delete(bg, o.Prefix, clientv3.WithPrefix())
 		if r, err := c.Get(bg, o.Prefix, clientv3.WithPrefix(), clientv3.WithCountOnly()); err == nil {
@@ -90,7 +76,7 @@ func RunQuota(ctx context.Context, c *clientv3.Client, endpoints []string, o Quo
 
 // fillToQuota overwrites o.Keys keys with o.Clients writers until one gets
 // NOSPACE.
-func fillToQuota(ctx context.Context, c *clientv3.Client, o QuotaOptions, st *QuotaStats) error {
+func fillToQuota(ctx context.Context, c *clientv3.Client, o QuotaOptions, st *engine.QuotaStats) error {
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
 	val := strings.Repeat("q", o.ValSize)
@@ -133,7 +119,7 @@ func fillToQuota(ctx context.Context, c *clientv3.Client, o QuotaOptions, st *Qu
 }
 
 // recoverQuota is etcd's documented recovery, each step timed.
-func recoverQuota(ctx context.Context, c *clientv3.Client, endpoints []string, st *QuotaStats) error {
+func recoverQuota(ctx context.Context, c *clientv3.Client, endpoints []string, st *engine.QuotaStats) error {
 	start := time.Now()
 	resp, err := c.Get(ctx, "x") // any key: the header carries the revision
 	if err != nil {

@@ -8,6 +8,8 @@ import (
 	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
 	clientv3 "go.etcd.io/etcd/client/v3"
 
+	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/internal/loadtest"
 	"github.com/etcdtune/etcdtune/localetcd"
 	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
 	"github.com/etcdtune/etcdtune/workloads"
@@ -18,7 +20,7 @@ import (
 // empty and a key outside it is untouched.
 func TestQuotaScenarioRecovers(t *testing.T) {
 	e := etcdtest.EmbeddedWithConfig(t, localetcd.EmbeddedConfig{QuotaBackendBytes: 8 << 20})
-	c := clients(t, 1, e.Endpoints())[0]
+	c := loadtest.Clients(t, 1, e.Endpoints())[0]
 	if _, err := c.Put(t.Context(), "/outside", "kept"); err != nil {
 		t.Fatal(err)
 	}
@@ -46,8 +48,8 @@ func TestQuotaScenarioRecovers(t *testing.T) {
 // The guard's preflight refuses a cluster with an active alarm.
 func TestGuardPreflightRefusesAlarm(t *testing.T) {
 	e := etcdtest.Embedded(t)
-	c := clients(t, 1, e.Endpoints())[0]
-	g := workloads.NewGuard(c, e.Endpoints(), workloads.DefaultGuardLimits)
+	c := loadtest.Clients(t, 1, e.Endpoints())[0]
+	g := engine.NewGuard(c, e.Endpoints(), engine.DefaultGuardLimits)
 	if err := g.Preflight(t.Context()); err != nil {
 		t.Fatalf("healthy: %v", err)
 	}

@@ -7,6 +7,8 @@ import (
 
 	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
 	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/etcdtune/etcdtune/engine"
 )
 
 // Range scopes and consistencies.
@@ -20,7 +22,7 @@ const (
 
 // RangeOptions configure the range workload.
 type RangeOptions struct {
-	Keys        KeySpec
+	Keys        engine.KeySpec
 	ValSize     int
 	Preload     uint64 // keys written before the load, indexes 0..Preload-1
 	Scope       string // key: one key a request; prefix: the whole prefix
@@ -34,7 +36,7 @@ type RangeOptions struct {
 // reads of real data.
 type Range struct {
 	opts  RangeOptions
-	picks *KeyPickers
+	picks *engine.KeyPickers
 }
 
 // NewRange validates the options and returns the workload.
@@ -42,7 +44,7 @@ func NewRange(o RangeOptions) (*Range, error) {
 	if err := o.Keys.Validate(); err != nil {
 		return nil, err
 	}
-	if err := checkValueSize(o.Keys, o.ValSize, 1); err != nil {
+	if err := engine.CheckValueSize(o.Keys, o.ValSize, 1); err != nil {
 		return nil, err
 	}
 	switch {
@@ -55,7 +57,7 @@ func NewRange(o RangeOptions) (*Range, error) {
 	case o.Preload > o.Keys.Space:
 		return nil, fmt.Errorf("--preload %d is more than --key-space %d", o.Preload, o.Keys.Space)
 	}
-	return &Range{opts: o, picks: NewKeyPickers(o.Keys)}, nil
+	return &Range{opts: o, picks: engine.NewKeyPickers(o.Keys)}, nil
 }
 
 // Name implements Workload.
@@ -65,11 +67,11 @@ func (r *Range) Name() string { return "range" }
 func (r *Range) Kinds() []string { return []string{"range"} }
 
 // Keys implements Workload.
-func (r *Range) Keys() KeySpec { return r.opts.Keys }
+func (r *Range) Keys() engine.KeySpec { return r.opts.Keys }
 
 // Params implements Workload.
 func (r *Range) Params() map[string]any {
-	m := keyParams(r.opts.Keys)
+	m := r.opts.Keys.Params()
 	m["val_size"] = r.opts.ValSize
 	m["preload"] = r.opts.Preload
 	m["scope"] = r.opts.Scope
@@ -82,11 +84,11 @@ func (r *Range) Params() map[string]any {
 
 // Prepare implements Workload: it writes the preload keys.
 func (r *Range) Prepare(ctx context.Context, clients []*clientv3.Client) error {
-	return Preload(ctx, clients, r.opts.Keys, r.opts.Preload, NewValue(r.opts.ValSize, r.opts.Keys.Seed))
+	return engine.Preload(ctx, clients, r.opts.Keys, r.opts.Preload, engine.NewValue(r.opts.ValSize, r.opts.Keys.Seed))
 }
 
 // NewSender implements Workload.
-func (r *Range) NewSender(id int, c *clientv3.Client) Sender {
+func (r *Range) NewSender(id int, c *clientv3.Client) engine.Sender {
 	s := &rangeSender{kv: pb.NewKVClient(c.ActiveConnection()), pick: r.picks.Picker(id)}
 	s.req = pb.RangeRequest{Limit: r.opts.Limit, Serializable: r.opts.Consistency == Serializable,
 		KeysOnly: r.opts.KeysOnly, CountOnly: r.opts.CountOnly}
@@ -94,15 +96,15 @@ func (r *Range) NewSender(id int, c *clientv3.Client) Sender {
 		start, end := r.opts.Keys.Range()
 		s.req.Key, s.req.RangeEnd = []byte(start), []byte(end)
 	} else {
-		s.key = NewKeyBuffer(r.opts.Keys)
+		s.key = engine.NewKeyBuffer(r.opts.Keys)
 	}
 	return s
 }
 
 type rangeSender struct {
 	kv   pb.KVClient
-	pick *KeyPicker
-	key  *KeyBuffer // nil for the prefix scope
+	pick *engine.KeyPicker
+	key  *engine.KeyBuffer // nil for the prefix scope
 	req  pb.RangeRequest
 }
 
@@ -110,6 +112,6 @@ func (s *rangeSender) Send(ctx context.Context, _ time.Time) (int, error) {
 	if s.key != nil {
 		s.req.Key = s.key.Set(s.pick.Next())
 	}
-	_, err := s.kv.Range(ctx, &s.req, callOpts...)
+	_, err := s.kv.Range(ctx, &s.req, engine.CallOptions...)
 	return 0, err
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/etcdtune/etcdtune/engine"
 )
 
 // Modes of the txn workload.
@@ -19,7 +21,7 @@ const (
 
 // TxnOptions configure the txn workload.
 type TxnOptions struct {
-	Keys    KeySpec
+	Keys    engine.KeySpec
 	ValSize int
 	Mode    string // cas or rw
 	// TxnOps and TxnReads shape the txns of the rw mode; the cas mode takes
@@ -47,7 +49,7 @@ func NewTxn(o TxnOptions) (*Txn, error) {
 		if o.TxnOps != 0 || o.TxnReads != 0 {
 			return nil, fmt.Errorf("--txn-ops and --txn-reads shape the txns of --mode rw; --mode cas sends one compare-and-swap a txn")
 		}
-		if err := checkValueSize(o.Keys, o.ValSize, 1); err != nil {
+		if err := engine.CheckValueSize(o.Keys, o.ValSize, 1); err != nil {
 			return nil, err
 		}
 		t.cas = newCASUpdates(o.Keys, o.ValSize)
@@ -79,7 +81,7 @@ func (t *Txn) Kinds() []string {
 }
 
 // Keys implements Workload.
-func (t *Txn) Keys() KeySpec { return t.opts.Keys }
+func (t *Txn) Keys() engine.KeySpec { return t.opts.Keys }
 
 // Params implements Workload.
 func (t *Txn) Params() map[string]any {
@@ -88,7 +90,7 @@ func (t *Txn) Params() map[string]any {
 		m["mode"] = TxnModeRW
 		return m
 	}
-	m := keyParams(t.opts.Keys)
+	m := t.opts.Keys.Params()
 	m["val_size"] = t.opts.ValSize
 	m["mode"] = TxnModeCAS
 	return m
@@ -100,11 +102,11 @@ func (t *Txn) Prepare(ctx context.Context, clients []*clientv3.Client) error {
 	if t.ops == nil || t.opts.TxnReads == 0 {
 		return nil
 	}
-	return Preload(ctx, clients, t.opts.Keys, t.opts.Keys.Space, t.ops.value)
+	return engine.Preload(ctx, clients, t.opts.Keys, t.opts.Keys.Space, t.ops.value)
 }
 
 // NewSender implements Workload.
-func (t *Txn) NewSender(id int, c *clientv3.Client) Sender {
+func (t *Txn) NewSender(id int, c *clientv3.Client) engine.Sender {
 	if t.cas != nil {
 		return t.cas.newSender(id, c)
 	}
@@ -112,7 +114,7 @@ func (t *Txn) NewSender(id int, c *clientv3.Client) Sender {
 }
 
 // Finish implements Finisher: the cas mode adds its counts.
-func (t *Txn) Finish(_ context.Context, r *Result) error {
+func (t *Txn) Finish(_ context.Context, r *engine.Result) error {
 	if t.cas != nil {
 		t.cas.addCounters(r)
 	}

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/internal/loadtest"
 	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
 	"github.com/etcdtune/etcdtune/workloads"
 )
@@ -16,11 +18,11 @@ import (
 // ignores b.N: run it with -benchtime 1x.
 func BenchmarkEtcdCAS(b *testing.B) {
 	e := etcdtest.Embedded(b)
-	cs := clients(b, 4, e.Endpoints())
+	cs := loadtest.Clients(b, 4, e.Endpoints())
 	for _, n := range []int{1, 16, 64} {
 		b.Run(fmt.Sprintf("clients=%d", n), func(b *testing.B) {
-			wl := newTxn(b, workloads.TxnOptions{Keys: keys(16), ValSize: 256, Mode: workloads.TxnModeCAS})
-			s := workloads.Session{Config: workloads.Config{Clients: n, Duration: 3 * time.Second, RequestTimeout: 10 * time.Second}, Clients: cs}
+			wl := newTxn(b, workloads.TxnOptions{Keys: loadtest.Keys(16), ValSize: 256, Mode: workloads.TxnModeCAS})
+			s := engine.Session{Config: engine.Config{Clients: n, Duration: 3 * time.Second, RequestTimeout: 10 * time.Second}, Clients: cs}
 			res, err := s.Run(b.Context(), wl)
 			if err != nil {
 				b.Fatal(err)

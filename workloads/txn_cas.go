@@ -9,6 +9,8 @@ import (
 	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
 	"go.etcd.io/etcd/api/v3/mvccpb"
 	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/etcdtune/etcdtune/engine"
 )
 
 // Counters of compare-and-swap updates in Result.Counters. They count the
@@ -27,17 +29,17 @@ const (
 // again from the value the Else branch returned, without a second read.
 // The value of a key is its count in decimal, padded to the value size.
 type casUpdates struct {
-	keys                                 KeySpec
+	keys                                 engine.KeySpec
 	pad                                  []byte
-	picks                                *KeyPickers
+	picks                                *engine.KeyPickers
 	updates, conflicts, retries, answers atomic.Int64
 }
 
-func newCASUpdates(keys KeySpec, valSize int) *casUpdates {
-	return &casUpdates{keys: keys, pad: NewValue(valSize, keys.Seed), picks: NewKeyPickers(keys)}
+func newCASUpdates(keys engine.KeySpec, valSize int) *casUpdates {
+	return &casUpdates{keys: keys, pad: engine.NewValue(valSize, keys.Seed), picks: engine.NewKeyPickers(keys)}
 }
 
-func (u *casUpdates) addCounters(r *Result) {
+func (u *casUpdates) addCounters(r *engine.Result) {
 	if r.Counters == nil {
 		r.Counters = map[string]int64{}
 	}
@@ -50,7 +52,7 @@ func (u *casUpdates) addCounters(r *Result) {
 // newSender returns a sender that reuses one read and one txn request.
 func (u *casUpdates) newSender(id int, c *clientv3.Client) *casSender {
 	s := &casSender{u: u, kv: pb.NewKVClient(c.ActiveConnection()), pick: u.picks.Picker(id),
-		key: NewKeyBuffer(u.keys), val: make([]byte, 0, len(u.pad)+20)}
+		key: engine.NewKeyBuffer(u.keys), val: make([]byte, 0, len(u.pad)+20)}
 	s.rev = &pb.Compare_ModRevision{}
 	s.cmp = &pb.Compare{Result: pb.Compare_EQUAL, Target: pb.Compare_MOD, TargetUnion: s.rev}
 	s.put = &pb.PutRequest{}
@@ -66,8 +68,8 @@ func (u *casUpdates) newSender(id int, c *clientv3.Client) *casSender {
 type casSender struct {
 	u     *casUpdates
 	kv    pb.KVClient
-	pick  *KeyPicker
-	key   *KeyBuffer
+	pick  *engine.KeyPicker
+	key   *engine.KeyBuffer
 	val   []byte
 	get   pb.RangeRequest // linearizable: the update starts from the latest value
 	cmp   *pb.Compare
@@ -82,7 +84,7 @@ type casSender struct {
 func (s *casSender) Send(ctx context.Context, _ time.Time) (int, error) {
 	key := s.key.Set(s.pick.Next())
 	s.get.Key, s.cmp.Key, s.put.Key, s.reget.Key = key, key, key, key
-	resp, err := s.kv.Range(ctx, &s.get, callOpts...)
+	resp, err := s.kv.Range(ctx, &s.get, engine.CallOptions...)
 	if err != nil {
 		return 0, err
 	}
@@ -96,7 +98,7 @@ func (s *casSender) Send(ctx context.Context, _ time.Time) (int, error) {
 		if attempt > 0 {
 			s.u.retries.Add(1)
 		}
-		tr, err := s.kv.Txn(ctx, &s.txn, callOpts...)
+		tr, err := s.kv.Txn(ctx, &s.txn, engine.CallOptions...)
 		if err != nil {
 			return 0, err
 		}

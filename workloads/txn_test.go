@@ -4,48 +4,25 @@ import (
 	"testing"
 	"time"
 
-	clientv3 "go.etcd.io/etcd/client/v3"
-
+	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/internal/loadtest"
 	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
 	"github.com/etcdtune/etcdtune/workloads"
 )
-
-func newTxn(t testing.TB, o workloads.TxnOptions) *workloads.Txn {
-	t.Helper()
-	wl, err := workloads.NewTxn(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return wl
-}
-
-// sumCounts adds up the counts that CAS updates left in the keys of the
-// prefix.
-func sumCounts(t *testing.T, c *clientv3.Client, prefix string) (sum uint64, keys int) {
-	t.Helper()
-	resp, err := c.Get(t.Context(), prefix, clientv3.WithPrefix())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, kv := range resp.Kvs {
-		sum += workloads.ParseCASCount(kv.Value)
-	}
-	return sum, len(resp.Kvs)
-}
 
 // Under contention (16 clients on 4 keys) every txn either succeeds or
 // conflicts; each success is one revision and one increment of a counter,
 // so the counters sum to the successes, and no increment is lost.
 func TestCASCountersUnderContention(t *testing.T) {
 	e := etcdtest.Embedded(t)
-	cs := clients(t, 4, e.Endpoints())
-	for _, cfg := range []workloads.Config{
+	cs := loadtest.Clients(t, 4, e.Endpoints())
+	for _, cfg := range []engine.Config{
 		{Clients: 16, Total: 2000, RequestTimeout: 10 * time.Second},
 		{Rate: 800, MaxInflight: 64, Total: 1200, RequestTimeout: 10 * time.Second},
 	} {
-		wl := newTxn(t, workloads.TxnOptions{Keys: keys(4), ValSize: 32, Mode: workloads.TxnModeCAS})
-		before := revision(t, cs[0])
-		res, err := workloads.Run(t.Context(), cfg, wl, cs)
+		wl := newTxn(t, workloads.TxnOptions{Keys: loadtest.Keys(4), ValSize: 32, Mode: workloads.TxnModeCAS})
+		before := loadtest.Revision(t, cs[0])
+		res, err := engine.Run(t.Context(), cfg, wl, cs)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -63,14 +40,14 @@ func TestCASCountersUnderContention(t *testing.T) {
 		if conflicts == 0 || n[workloads.CounterCASRetries] != conflicts {
 			t.Errorf("16 writers on 4 keys: %d conflicts, %d retries; want some, one retry each", conflicts, n[workloads.CounterCASRetries])
 		}
-		if got := revision(t, cs[0]) - before; got != updates {
+		if got := loadtest.Revision(t, cs[0]) - before; got != updates {
 			t.Errorf("etcd made %d revisions for %d successful updates", got, updates)
 		}
 		sum, nkeys := sumCounts(t, cs[0], "/etcdtune/")
 		if sum != uint64(updates) || nkeys != 4 {
 			t.Errorf("the counters of %d keys sum to %d, want %d updates", nkeys, sum, updates)
 		}
-		if err := workloads.Cleanup(t.Context(), cs[0], wl.Keys()); err != nil {
+		if err := engine.Cleanup(t.Context(), cs[0], wl.Keys()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -80,11 +57,11 @@ func TestCASCountersUnderContention(t *testing.T) {
 // none when it only reads; the Session preloads what it reads and cleans up.
 func TestTxnReadWriteMix(t *testing.T) {
 	e := etcdtest.Embedded(t)
-	cs := clients(t, 2, e.Endpoints())
+	cs := loadtest.Clients(t, 2, e.Endpoints())
 	for _, c := range []struct{ ops, reads int }{{4, 2}, {3, 0}, {2, 2}} {
-		wl := newTxn(t, workloads.TxnOptions{Keys: keys(50), ValSize: 16, Mode: workloads.TxnModeRW, TxnOps: c.ops, TxnReads: c.reads})
-		before := revision(t, cs[0])
-		res, err := workloads.Session{Config: workloads.Config{Clients: 8, Total: 400}, Clients: cs}.Run(t.Context(), wl)
+		wl := newTxn(t, workloads.TxnOptions{Keys: loadtest.Keys(50), ValSize: 16, Mode: workloads.TxnModeRW, TxnOps: c.ops, TxnReads: c.reads})
+		before := loadtest.Revision(t, cs[0])
+		res, err := engine.Session{Config: engine.Config{Clients: 8, Total: 400}, Clients: cs}.Run(t.Context(), wl)
 		if err != nil || res.Ops != 400 || res.Errors != 0 {
 			t.Fatalf("%+v: err %v, ops %d, errors %v", c, err, res.Ops, res.ErrorKinds)
 		}
@@ -95,10 +72,10 @@ func TestTxnReadWriteMix(t *testing.T) {
 		if c.reads == c.ops {
 			want -= 400 // read-only txns make none
 		}
-		if got := revision(t, cs[0]) - before; got != want {
+		if got := loadtest.Revision(t, cs[0]) - before; got != want {
 			t.Errorf("%+v: %d revisions, want %d", c, got, want)
 		}
-		if n := countPrefix(t, cs[0], "/etcdtune/"); n != 0 {
+		if n := loadtest.CountPrefix(t, cs[0], "/etcdtune/"); n != 0 {
 			t.Errorf("%d keys left under the prefix", n)
 		}
 	}
@@ -114,7 +91,7 @@ func TestTxnBadOptions(t *testing.T) {
 		{Mode: workloads.TxnModeRW, TxnOps: 200},
 		{Mode: workloads.TxnModeRW, TxnOps: 2, TxnReads: 3},
 	} {
-		o.Keys = keys(100)
+		o.Keys = loadtest.Keys(100)
 		if _, err := workloads.NewTxn(o); err == nil {
 			t.Errorf("%+v accepted", o)
 		}

@@ -9,9 +9,9 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/etcdtune/etcdtune/buildinfo"
+	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/etcdconn"
 	"github.com/etcdtune/etcdtune/reports"
-	"github.com/etcdtune/etcdtune/workloads"
 )
 
 // Output formats of -o/--output.
@@ -72,7 +72,7 @@ func (o *benchOptions) addFlags(fs *pflag.FlagSet) {
 	fs.IntVar(&o.keySize, "key-size", 8, "digits of each key after the prefix")
 	fs.IntVar(&o.valSize, "val-size", 256, "bytes of each value")
 	fs.Uint64Var(&o.keySpace, "key-space", 10000, "number of distinct keys (1: one key)")
-	fs.StringVar(&o.keyDist, "key-dist", workloads.DistUniform, "which keys requests pick: seq, uniform or zipf")
+	fs.StringVar(&o.keyDist, "key-dist", engine.DistUniform, "which keys requests pick: seq, uniform or zipf")
 	fs.Float64Var(&o.zipfS, "zipf-s", 1.1, "zipf exponent, over 1 (higher: fewer, hotter keys)")
 	fs.StringVar(&o.prefix, "prefix", "/etcdtune/", "every key etcdtune writes is under this prefix")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the key choice and the values, for repeatable runs")
@@ -85,22 +85,22 @@ func (o *benchOptions) addFlags(fs *pflag.FlagSet) {
 	o.guard.addFlags(fs)
 }
 
-func (o *benchOptions) keySpec() workloads.KeySpec {
-	return o.dist.agents.Keys(workloads.KeySpec{Prefix: o.prefix, Size: o.keySize, Space: o.keySpace, Dist: o.keyDist, ZipfS: o.zipfS, Seed: o.seed})
+func (o *benchOptions) keySpec() engine.KeySpec {
+	return o.dist.agents.Keys(engine.KeySpec{Prefix: o.prefix, Size: o.keySize, Space: o.keySpace, Dist: o.keyDist, ZipfS: o.zipfS, Seed: o.seed})
 }
 
 // engineConfig checks the load flags and returns the engine's config.
-func (o *benchOptions) engineConfig(fs *pflag.FlagSet) (workloads.Config, error) {
+func (o *benchOptions) engineConfig(fs *pflag.FlagSet) (engine.Config, error) {
 	if err := o.dist.validateOut(o.out); err != nil {
-		return workloads.Config{}, badInput(err)
+		return engine.Config{}, badInput(err)
 	}
 	if err := o.dist.validate(fs); err != nil {
-		return workloads.Config{}, badInput(err)
+		return engine.Config{}, badInput(err)
 	}
 	if err := o.guard.validate(); err != nil {
-		return workloads.Config{}, badInput(err)
+		return engine.Config{}, badInput(err)
 	}
-	cfg := workloads.Config{Clients: o.clients, Rate: o.dist.agents.Rate(o.rate), MaxInflight: o.maxInflight,
+	cfg := engine.Config{Clients: o.clients, Rate: o.dist.agents.Rate(o.rate), MaxInflight: o.maxInflight,
 		Duration: o.duration, Total: o.total, Warmup: o.warmup, RequestTimeout: o.conn.commandTimeout}
 	if o.total != 0 && !fs.Changed("duration") {
 		cfg.Duration = 0
@@ -123,7 +123,7 @@ func (o *benchOptions) engineConfig(fs *pflag.FlagSet) (workloads.Config, error)
 
 // runBench runs one workload against the target of the flags and reports
 // it. newWorkload validates the workload's own flags.
-func runBench(cmd *cobra.Command, o *benchOptions, newWorkload func() (workloads.Workload, error)) error {
+func runBench(cmd *cobra.Command, o *benchOptions, newWorkload func() (engine.Workload, error)) error {
 	if err := applyEnv(cmd.Flags()); err != nil {
 		return err
 	}
@@ -177,7 +177,7 @@ func runBench(cmd *cobra.Command, o *benchOptions, newWorkload func() (workloads
 
 // benchOnce is one run of a bench command (one of --repeat), its result
 // emitted apart from the others'.
-func benchOnce(cmd *cobra.Command, o *benchOptions, t *etcdconn.Target, cfg workloads.Config, wl workloads.Workload, run int) error {
+func benchOnce(cmd *cobra.Command, o *benchOptions, t *etcdconn.Target, cfg engine.Config, wl engine.Workload, run int) error {
 	ctx := cmd.Context()
 	res := newResult(cmd)
 	res.Target = t.Info(ctx)
@@ -193,7 +193,7 @@ func benchOnce(cmd *cobra.Command, o *benchOptions, t *etcdconn.Target, cfg work
 	if err != nil {
 		return err
 	}
-	wr, err := workloads.Session{Config: cfg, Clients: t.Clients(), Force: o.force}.Run(ctx, wl)
+	wr, err := engine.Session{Config: cfg, Clients: t.Clients(), Force: o.force}.Run(ctx, wl)
 	barrier.Close()
 	bar.finish()
 	o.dist.annotate(wr, released)
@@ -204,7 +204,7 @@ func benchOnce(cmd *cobra.Command, o *benchOptions, t *etcdconn.Target, cfg work
 		res.Workloads = append(res.Workloads, wr)
 		res.EndReason = wr.EndReason
 	case ctx.Err() != nil:
-		res.EndReason = workloads.EndInterrupted
+		res.EndReason = engine.EndInterrupted
 	default:
 		return err
 	}
@@ -229,7 +229,7 @@ func describeDataDir(dir string) string {
 func newResult(cmd *cobra.Command) *reports.Result {
 	return &reports.Result{Schema: reports.Schema, ToolVersion: buildinfo.ToolVersion(),
 		EtcdClient: buildinfo.EtcdVersion(), Command: cmd.CommandPath(), StartedAt: now(),
-		EndReason: workloads.EndCompleted, Host: reports.ThisHost()}
+		EndReason: engine.EndCompleted, Host: reports.ThisHost()}
 }
 
 func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }

@@ -8,9 +8,9 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/etcdconn"
 	"github.com/etcdtune/etcdtune/fault"
-	"github.com/etcdtune/etcdtune/workloads"
 )
 
 // guardOptions are the production guard's flags and --max-rate.
@@ -20,11 +20,11 @@ type guardOptions struct {
 	maxErrorRate     float64
 	maxP99           time.Duration
 	maxRate          float64
-	running          *workloads.Guard // the guard of the run under way, if any
+	running          *engine.Guard // the guard of the run under way, if any
 }
 
 func (o *guardOptions) addFlags(fs *pflag.FlagSet) {
-	d := workloads.DefaultGuardLimits
+	d := engine.DefaultGuardLimits
 	fs.BoolVar(&o.off, "no-guard", false, "turn off the production guard on a cluster that is not the embedded etcd (not recommended)")
 	fs.IntVar(&o.maxLeaderChanges, "guard-max-leader-changes", d.MaxLeaderChanges, "guard: stop the load after more leader changes than this")
 	fs.Float64Var(&o.maxErrorRate, "guard-max-error-rate", d.MaxErrorRate, "guard: stop the load when more than this share of requests failed (0.1 = 10%)")
@@ -49,7 +49,7 @@ func (o *guardOptions) validate() error {
 // capRate applies --max-rate: an open loop above it runs at it; a closed
 // loop becomes an open loop at it with at most --clients in flight, so the
 // concurrency stays what was asked and the rate cannot pass the cap.
-func (o *guardOptions) capRate(cfg *workloads.Config, notes io.Writer) {
+func (o *guardOptions) capRate(cfg *engine.Config, notes io.Writer) {
 	if o.maxRate == 0 {
 		return
 	}
@@ -66,7 +66,7 @@ func (o *guardOptions) capRate(cfg *workloads.Config, notes io.Writer) {
 // start checks the cluster and attaches a running guard to cfg, unless the
 // target is the embedded etcd (nothing to protect) or --no-guard, which is
 // said loudly. The returned stop ends the guard's poller.
-func (o *guardOptions) start(ctx context.Context, t *etcdconn.Target, cfg *workloads.Config, stderr io.Writer) (stop func(), err error) {
+func (o *guardOptions) start(ctx context.Context, t *etcdconn.Target, cfg *engine.Config, stderr io.Writer) (stop func(), err error) {
 	if t.Embedded() != nil {
 		return func() {}, nil
 	}
@@ -74,7 +74,7 @@ func (o *guardOptions) start(ctx context.Context, t *etcdconn.Target, cfg *workl
 		fmt.Fprintln(stderr, "WARNING: --no-guard: the production guard is off; nothing will stop this load if the cluster degrades")
 		return func() {}, nil
 	}
-	g := workloads.NewGuard(t.Clients()[0], t.Endpoints(), workloads.GuardLimits{
+	g := engine.NewGuard(t.Clients()[0], t.Endpoints(), engine.GuardLimits{
 		MaxLeaderChanges: o.maxLeaderChanges, MaxErrorRate: o.maxErrorRate, MaxP99: o.maxP99})
 	if err := g.Preflight(ctx); err != nil {
 		return nil, err
@@ -87,7 +87,7 @@ func (o *guardOptions) start(ctx context.Context, t *etcdconn.Target, cfg *workl
 
 // annotate puts what the running guard saw (leader changes per second and
 // in all) into the run's result.
-func (o *guardOptions) annotate(wr *workloads.Result) {
+func (o *guardOptions) annotate(wr *engine.Result) {
 	if o.running != nil {
 		o.running.Annotate(wr)
 		o.running = nil
@@ -95,8 +95,8 @@ func (o *guardOptions) annotate(wr *workloads.Result) {
 }
 
 // guardAbort turns a run the guard stopped into exit 1 with its reason.
-func guardAbort(wr *workloads.Result) error {
-	if wr == nil || wr.EndReason != workloads.EndAborted {
+func guardAbort(wr *engine.Result) error {
+	if wr == nil || wr.EndReason != engine.EndAborted {
 		return nil
 	}
 	return fault.Checkf("the guard stopped the load: %s", wr.AbortReason)

@@ -5,7 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/etcdtune/etcdtune/workloads"
+	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/workloads/k8s"
 )
 
 type benchK8sOptions struct {
@@ -37,8 +38,8 @@ result's profile_rate_ops_s replays the cluster in real time.`,
   etcdtune bench k8s --nodes 1000 --rate 2000 -o json --out k8s.json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runBench(cmd, &o.benchOptions, func() (workloads.Workload, error) {
-				return workloads.NewK8s(workloads.K8sOptions{Prefix: o.prefix, Nodes: o.nodes,
+			return runBench(cmd, &o.benchOptions, func() (engine.Workload, error) {
+				return k8s.New(k8s.Options{Prefix: o.prefix, Nodes: o.nodes,
 					PodsPerNode: o.podsPerNode, ListLimit: o.listLimit, ListEvery: o.listEvery,
 					MaxObjectSize: o.maxObjectSize, Watch: o.watch, Seed: o.seed})
 			})
@@ -51,9 +52,9 @@ result's profile_rate_ops_s replays the cluster in real time.`,
 	}
 	fs.IntVar(&o.nodes, "nodes", 10, "nodes of the cluster: one Lease heartbeat each every 10 s")
 	fs.IntVar(&o.podsPerNode, "pods-per-node", 30, "pods per node (kubelet's default limit is 110)")
-	fs.Int64Var(&o.listLimit, "list-limit", workloads.K8sListLimit, "page size of the paginated lists (the apiserver's is 500)")
+	fs.Int64Var(&o.listLimit, "list-limit", k8s.ListLimit, "page size of the paginated lists (the apiserver's is 500)")
 	fs.DurationVar(&o.listEvery, "list-every", time.Minute, "each of pods, configmaps and secrets is listed in full this often, at the cluster's pace")
-	fs.IntVar(&o.maxObjectSize, "max-object-size", workloads.K8sMaxObjectSize, "largest ConfigMap or Secret, bytes (the apiserver's limit is 1 MiB)")
+	fs.IntVar(&o.maxObjectSize, "max-object-size", k8s.MaxObjectSize, "largest ConfigMap or Secret, bytes (the apiserver's limit is 1 MiB)")
 	fs.BoolVar(&o.watch, "watch", true, "keep one watch per resource, as the apiserver's watch cache does, and check it sees every write")
 	return cmd
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/workloads"
 )
 
@@ -32,7 +33,7 @@ expired leases a second, so a large burst takes a while to clear; the run waits 
   etcdtune bench lease --expire 10000 --expire-ttl 5 --clients 4 --duration 5s`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runBench(cmd, &o.benchOptions, func() (workloads.Workload, error) {
+			return runBench(cmd, &o.benchOptions, func() (engine.Workload, error) {
 				return workloads.NewLease(workloads.LeaseOptions{Keys: o.keySpec(), ValSize: o.valSize,
 					TTL: o.ttl, KeysPerLease: o.keysPerLease, KeepAlives: o.keepAlives,
 					Expire: o.expire, ExpireTTL: o.expireTTL})

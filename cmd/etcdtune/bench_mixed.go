@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/workloads"
 )
 
@@ -29,7 +30,7 @@ The key space is preloaded first so that the reads find data.`,
 			if !cmd.Flags().Changed("preload") {
 				o.preload = o.keySpace
 			}
-			return runBench(cmd, &o.benchOptions, func() (workloads.Workload, error) {
+			return runBench(cmd, &o.benchOptions, func() (engine.Workload, error) {
 				return workloads.NewMixed(workloads.MixedOptions{Keys: o.keySpec(), ValSize: o.valSize,
 					ReadRatio: o.readRatio, TxnRatio: o.txnRatio, Preload: o.preload, Consistency: o.consistency})
 			})

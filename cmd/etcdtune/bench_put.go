@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/workloads"
 )
 
@@ -21,7 +22,7 @@ func newBenchPutCommand() *cobra.Command {
   etcdtune bench put --rate 2000 --duration 30s -o json --out put.json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runBench(cmd, &o.benchOptions, func() (workloads.Workload, error) {
+			return runBench(cmd, &o.benchOptions, func() (engine.Workload, error) {
 				return workloads.NewPut(workloads.PutOptions{Keys: o.keySpec(), ValSize: o.valSize, TxnOps: o.txnOps})
 			})
 		},

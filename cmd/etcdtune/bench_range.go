@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/workloads"
 )
 
@@ -29,7 +30,7 @@ func newBenchRangeCommand() *cobra.Command {
 			if !cmd.Flags().Changed("preload") {
 				o.preload = o.keySpace
 			}
-			return runBench(cmd, &o.benchOptions, func() (workloads.Workload, error) {
+			return runBench(cmd, &o.benchOptions, func() (engine.Workload, error) {
 				return workloads.NewRange(workloads.RangeOptions{Keys: o.keySpec(), ValSize: o.valSize,
 					Preload: o.preload, Scope: o.scope, Consistency: o.consistency, Limit: o.limit,
 					KeysOnly: o.keysOnly, CountOnly: o.countOnly})

@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/workloads"
 )
 
@@ -32,7 +33,7 @@ of them ranges and the rest puts (the key space is preloaded when there are read
 			if o.mode == workloads.TxnModeCAS && !fs.Changed("txn-ops") && !fs.Changed("txn-reads") {
 				o.txnOps, o.txnReads = 0, 0 // the defaults shape rw txns only
 			}
-			return runBench(cmd, &o.benchOptions, func() (workloads.Workload, error) {
+			return runBench(cmd, &o.benchOptions, func() (engine.Workload, error) {
 				return workloads.NewTxn(workloads.TxnOptions{Keys: o.keySpec(), ValSize: o.valSize,
 					Mode: o.mode, TxnOps: o.txnOps, TxnReads: o.txnReads})
 			})

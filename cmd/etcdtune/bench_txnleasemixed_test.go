@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/reports"
 	"github.com/etcdtune/etcdtune/workloads"
 )
@@ -34,7 +35,7 @@ func TestTxnLeaseMixedBadInputExits2(t *testing.T) {
 
 // runJSON runs etcdtune with -o json against an embedded etcd and returns
 // its one workload.
-func runJSON(t *testing.T, args ...string) *workloads.Result {
+func runJSON(t *testing.T, args ...string) *engine.Result {
 	t.Helper()
 	r := etcdtune(t, nil, append(args, "-o", "json")...)
 	if r.code != 0 {

@@ -5,7 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/etcdtune/etcdtune/workloads"
+	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/workloads/watch"
 )
 
 type benchWatchOptions struct {
@@ -33,8 +34,8 @@ func newBenchWatchCommand() *cobra.Command {
 			if fs := cmd.Flags(); fs.Changed("duration") && !fs.Changed("put-total") && !fs.Changed("total") {
 				o.total = 0 // --duration instead of the default --put-total
 			}
-			return runBench(cmd, &o.benchOptions, func() (workloads.Workload, error) {
-				return workloads.NewWatch(workloads.WatchOptions{Keys: o.keySpec(), ValSize: o.valSize,
+			return runBench(cmd, &o.benchOptions, func() (engine.Workload, error) {
+				return watch.New(watch.Options{Keys: o.keySpec(), ValSize: o.valSize,
 					Watchers: o.watchers, Streams: o.streams, Scope: o.scope, KeysPer: o.keys,
 					History: o.history, FromRev: o.fromRev, Slow: o.slow, SlowDelay: o.slowDelay})
 			})
@@ -50,7 +51,7 @@ func newBenchWatchCommand() *cobra.Command {
 	fs.MarkHidden("total")
 	fs.IntVar(&o.watchers, "watchers", 100, "watchers that read as fast as they can")
 	fs.IntVar(&o.streams, "streams", 1, "gRPC watch streams the watchers share, spread over --conns (gRPC allows about 100 streams a connection)")
-	fs.StringVar(&o.scope, "scope", workloads.WatchScopePrefix, "what each watcher watches: key (--keys consecutive keys) or prefix (every key of the run)")
+	fs.StringVar(&o.scope, "scope", watch.ScopePrefix, "what each watcher watches: key (--keys consecutive keys) or prefix (every key of the run)")
 	fs.Uint64Var(&o.keys, "keys", 1, "with --scope key: keys per watcher (1: one key)")
 	fs.Int64Var(&o.history, "history", 0, "start the watchers this many revisions in the past, so they replay them first (as a resumed apiserver watch)")
 	fs.Int64Var(&o.fromRev, "from-rev", 0, "start the watchers at this revision instead of --history")

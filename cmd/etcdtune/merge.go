@@ -14,8 +14,8 @@ import (
 	"github.com/spf13/pflag"
 	clientv3 "go.etcd.io/etcd/client/v3"
 
+	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/reports"
-	"github.com/etcdtune/etcdtune/workloads"
 )
 
 // This file holds what a distributed or repeated benchmark needs: the
@@ -28,7 +28,7 @@ const jobIndexEnv = "JOB_COMPLETION_INDEX"
 // distOptions are the bench flags of a run split between agents or
 // repeated.
 type distOptions struct {
-	agents         workloads.Agents
+	agents         engine.Agents
 	repeat         int
 	barrierTimeout time.Duration
 	collect        string
@@ -131,18 +131,18 @@ func (o *distOptions) collectResults(ctx context.Context, out string, run int) e
 }
 
 // enter waits at the start barrier of run when the run is distributed.
-func (o *distOptions) enter(ctx context.Context, c *clientv3.Client, prefix string, run int) (*workloads.Barrier, time.Time, error) {
+func (o *distOptions) enter(ctx context.Context, c *clientv3.Client, prefix string, run int) (*engine.Barrier, time.Time, error) {
 	if !o.agents.Distributed() {
 		return nil, time.Time{}, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, o.barrierTimeout)
 	defer cancel()
-	return workloads.WaitBarrier(ctx, c, workloads.BarrierPrefix(prefix, run), o.agents)
+	return engine.WaitBarrier(ctx, c, engine.BarrierPrefix(prefix, run), o.agents)
 }
 
 // annotate records the agent and the barrier's release in the result, so
 // that merge can check the agents started together.
-func (o *distOptions) annotate(wr *workloads.Result, released time.Time) {
+func (o *distOptions) annotate(wr *engine.Result, released time.Time) {
 	if wr == nil || !o.agents.Distributed() {
 		return
 	}

@@ -9,7 +9,7 @@ import (
 	"github.com/mattn/go-isatty"
 	"github.com/schollz/progressbar/v3"
 
-	"github.com/etcdtune/etcdtune/workloads"
+	"github.com/etcdtune/etcdtune/engine"
 )
 
 // progress shows a run's progress on the terminal, once a second; nothing
@@ -21,7 +21,7 @@ type progress struct {
 	ops   int64
 }
 
-func newProgress(w io.Writer, name string, cfg workloads.Config) *progress {
+func newProgress(w io.Writer, name string, cfg engine.Config) *progress {
 	p := &progress{name: name, total: cfg.Total > 0}
 	f, ok := w.(*os.File)
 	if !ok || !isatty.IsTerminal(f.Fd()) {
@@ -39,7 +39,7 @@ func newProgress(w io.Writer, name string, cfg workloads.Config) *progress {
 }
 
 // second takes one second of the measured window.
-func (p *progress) second(elapsed time.Duration, s workloads.SeriesPoint) {
+func (p *progress) second(elapsed time.Duration, s engine.SeriesPoint) {
 	if p.bar == nil {
 		return
 	}

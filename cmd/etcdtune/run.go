@@ -13,10 +13,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/etcdtune/etcdtune/advisor"
+	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/fault"
 	"github.com/etcdtune/etcdtune/reports"
 	"github.com/etcdtune/etcdtune/runner"
-	"github.com/etcdtune/etcdtune/workloads"
 )
 
 type runOptions struct {
@@ -161,7 +161,7 @@ func (o *runOptions) options(cmd *cobra.Command) (runner.Options, string, error)
 // failOnError is exit 1 when a verdict is at --fail-on's level or worse.
 // An interrupted run is not judged: Ctrl-C exits 130.
 func failOnError(res *reports.Result, level string) error {
-	if res.EndReason == workloads.EndInterrupted {
+	if res.EndReason == engine.EndInterrupted {
 		return nil
 	}
 	bad := runner.AtOrAbove(res.Advice, level)
@@ -190,7 +190,7 @@ func newRunObserver(w io.Writer) *runObserver {
 
 func (r *runObserver) Note(msg string) { fmt.Fprintln(r.w, msg) }
 
-func (r *runObserver) Phase(n, total int, name string, load *workloads.Config) func(time.Duration, workloads.SeriesPoint) {
+func (r *runObserver) Phase(n, total int, name string, load *engine.Config) func(time.Duration, engine.SeriesPoint) {
 	label := fmt.Sprintf("[%d/%d] %s", n, total, name)
 	if load == nil {
 		if r.tty {

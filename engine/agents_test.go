@@ -1,0 +1,94 @@
+package engine_test
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/internal/loadtest"
+	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
+)
+
+func TestAgentsSplit(t *testing.T) {
+	cases := []struct {
+		a       engine.Agents
+		err     string
+		rate    float64
+		keyPref string
+	}{
+		{engine.Agents{}, "", 900, "/p/"},
+		{engine.Agents{Count: 1}, "", 900, "/p/"},
+		{engine.Agents{Count: 3, Index: 2}, "", 300, "/p/agent-2/"},
+		{engine.Agents{Count: 3, Index: 3}, "--agent-index 3 is out of range: with --agents 3 it must be 0 to 2", 0, ""},
+		{engine.Agents{Count: 3, Index: -1}, "--agent-index -1 is out of range: with --agents 3 it must be 0 to 2", 0, ""},
+		{engine.Agents{Count: 0, Index: 1}, "--agent-index 1 needs --agents greater than it", 0, ""},
+		{engine.Agents{Count: -2}, "--agents must not be negative, got -2", 0, ""},
+	}
+	for _, c := range cases {
+		err := c.a.Validate()
+		if c.err != "" {
+			if err == nil || err.Error() != c.err {
+				t.Errorf("%+v: error %v, want %q", c.a, err, c.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%+v: %v", c.a, err)
+		}
+		if r := c.a.Rate(900); r != c.rate {
+			t.Errorf("%+v: rate %v, want %v", c.a, r, c.rate)
+		}
+		if k := c.a.Keys(engine.KeySpec{Prefix: "/p/", Size: 8}); k.Prefix != c.keyPref {
+			t.Errorf("%+v: prefix %q, want %q", c.a, k.Prefix, c.keyPref)
+		}
+	}
+}
+
+// TestAgentBarrier: three agents entering at different times leave the
+// barrier together, the last entry releasing them, and leave no key.
+func TestAgentBarrier(t *testing.T) {
+	e := etcdtest.Embedded(t)
+	c := loadtest.Clients(t, 1, e.Endpoints())[0]
+	prefix := engine.BarrierPrefix("/etcdtune-barrier-test/", 1)
+	var wg sync.WaitGroup
+	released := make([]time.Time, 3)
+	barriers := make([]*engine.Barrier, 3)
+	lastEntry := time.Now().Add(400 * time.Millisecond)
+	for i := range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			time.Sleep(time.Duration(i) * 200 * time.Millisecond)
+			b, at, err := engine.WaitBarrier(t.Context(), c, prefix, engine.Agents{Count: 3, Index: i})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			barriers[i], released[i] = b, at
+		}()
+	}
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	lo, hi := released[0], released[0]
+	for _, r := range released {
+		if r.Before(lastEntry) {
+			t.Errorf("an agent was released at %v, before the last agent entered (%v)", r, lastEntry)
+		}
+		lo, hi = minT(lo, r), maxT(hi, r)
+	}
+	if hi.Sub(lo) > 100*time.Millisecond {
+		t.Errorf("released %v apart, want within 100 ms", hi.Sub(lo))
+	}
+	for _, b := range barriers {
+		if err := b.Close(); err != nil {
+			t.Error(err)
+		}
+	}
+	if n := loadtest.CountPrefix(t, c, prefix); n != 0 {
+		t.Errorf("%d barrier keys left after Close", n)
+	}
+	t.Logf("released within %v", hi.Sub(lo))
+}

@@ -1,0 +1,118 @@
+package engine
+
+// The figures of one kind of load that Result carries beside the engine's
+// own (bench k8s, bench watch, the lease expiry burst, bench quota). They
+// are declared here, not with their kinds, because Result is filled by the
+// engine, which imports no kind; the kinds fill them in Finish.
+
+// K8sStats are the figures of the Kubernetes profile beyond the engine's
+// per-kind latencies: what it did to each resource's objects, its lists and
+// what its watches saw. Counts include the warm-up, since they describe
+// what etcd holds.
+type K8sStats struct {
+	Scale K8sScale `json:"scale"`
+	// ProfileRateOpsS is the request rate of the profile's cluster at its
+	// natural pace (the sum of its estimated rates); --rate with it replays
+	// the cluster in real time.
+	ProfileRateOpsS float64                     `json:"profile_rate_ops_s"`
+	Resources       map[string]K8sResourceStats `json:"resources"`
+	EventLeases     int64                       `json:"event_leases_granted"`
+}
+
+// K8sResourceStats is one resource of the profile.
+type K8sResourceStats struct {
+	Preloaded      int64 `json:"preloaded"`       // objects written before the load
+	PreloadBytes   int64 `json:"preload_bytes"`   // their values' bytes
+	Created        int64 `json:"created"`         // creates that succeeded
+	Updated        int64 `json:"updated"`         // CAS updates that succeeded
+	Deleted        int64 `json:"deleted"`         // deletes that removed an object
+	Conflicts      int64 `json:"conflicts"`       // CAS attempts that found a newer revision and retried
+	NotFound       int64 `json:"not_found"`       // updates or deletes of an object deleted meanwhile
+	ObjectsAtEnd   int64 `json:"objects_at_end"`  // live objects when the load ended
+	ListPages      int64 `json:"list_pages"`      // pages read by paginated lists
+	ListsCompleted int64 `json:"lists_completed"` // lists read to their last page
+	ListedObjects  int64 `json:"listed_objects"`  // objects the pages returned
+	WatchEvents    int64 `json:"watch_events"`    // events the resource's watch received
+	WatchExpected  int64 `json:"watch_expected"`  // writes that should have made one (created+updated+deleted)
+}
+
+// K8sScale is the cluster the profile stands for: the flags and the counts
+// derived from them.
+type K8sScale struct {
+	Nodes       int `json:"nodes"`
+	PodsPerNode int `json:"pods_per_node"`
+	Pods        int `json:"pods"`
+	Namespaces  int `json:"namespaces"`
+	ConfigMaps  int `json:"configmaps"`
+	Secrets     int `json:"secrets"`
+	Leases      int `json:"leases"`
+}
+
+// WatchStats is the watch workload's share of the result: delivery,
+// creation and catch-up latency, event throughput and the integrity of what
+// the watchers received. Slow watchers are counted apart, in Slow.
+type WatchStats struct {
+	Watchers      int   `json:"watchers"`
+	Streams       int   `json:"streams"`
+	StartRevision int64 `json:"start_revision"`
+	// LiveAfter is the revision before the load: events after it are live,
+	// those from StartRevision up to it are history.
+	LiveAfter         int64           `json:"live_after_revision"`
+	EventsExpected    int64           `json:"events_expected"`
+	EventsReceived    int64           `json:"events_received"`
+	EventsMissing     int64           `json:"events_missing"`
+	EventsDuplicated  int64           `json:"events_duplicated"`
+	EventsOutOfOrder  int64           `json:"events_out_of_order"`
+	EventsUnexpected  int64           `json:"events_unexpected"` // beyond the expected, not duplicates
+	HistoryEvents     int64           `json:"history_events"`    // of the expected, replayed history
+	EventsPerS        float64         `json:"events_per_s"`      // live events received, over the load
+	DeliveryMs        LatencySummary  `json:"delivery_latency_ms"`
+	DeliveryHistogram string          `json:"delivery_histogram"`
+	CreateMs          LatencySummary  `json:"create_latency_ms"`
+	CatchUpMs         *LatencySummary `json:"catch_up_ms,omitempty"`
+	Cancelled         int             `json:"cancelled"` // watches etcd cancelled
+	Compacted         int             `json:"compacted"` // of those, because of a compaction
+	Slow              *SlowWatchStats `json:"slow,omitempty"`
+}
+
+// SlowWatchStats is what became of the slow watchers: how late their events
+// came, how far behind they were at the end, and whether etcd cancelled them.
+type SlowWatchStats struct {
+	Watchers         int            `json:"watchers"`
+	ReadDelayMs      float64        `json:"read_delay_ms"`
+	EventsExpected   int64          `json:"events_expected"`
+	EventsReceived   int64          `json:"events_received"`
+	EventsBehind     int64          `json:"events_behind"` // not received when the run ended
+	EventsDuplicated int64          `json:"events_duplicated"`
+	EventsOutOfOrder int64          `json:"events_out_of_order"`
+	Delayed          int            `json:"delayed"` // watchers with an event over 1 s late
+	Cancelled        int            `json:"cancelled"`
+	Compacted        int            `json:"compacted"`
+	MaxLagMs         float64        `json:"max_lag_ms"`
+	DeliveryMs       LatencySummary `json:"delivery_latency_ms"`
+}
+
+// LeaseExpiry is how long etcd took to delete keys whose lease ran out:
+// from the end of each lease's TTL (its grant's response plus the TTL etcd
+// granted) to the delete event of its key on a watch of the keys.
+type LeaseExpiry struct {
+	TTLS      int64          `json:"ttl_s"` // as granted, which may exceed what was asked
+	DelayMs   LatencySummary `json:"delete_delay_ms"`
+	Histogram string         `json:"delete_delay_histogram"`
+}
+
+// QuotaStats is what the quota scenario measured (the result's "quota").
+type QuotaStats struct {
+	FillS             float64            `json:"fill_s"`               // from the first put to the NOSPACE error
+	Puts              int64              `json:"puts"`                 // accepted before the alarm
+	BytesWritten      int64              `json:"bytes_written"`        // values accepted
+	DBSizeAtAlarm     int64              `json:"db_size_at_alarm"`     // largest member db when the alarm was raised
+	Alarms            []string           `json:"alarms"`               // as AlarmList gave them
+	CompactS          float64            `json:"compact_s"`            // compaction to the current revision
+	DefragS           map[string]float64 `json:"defrag_s"`             // per member
+	DisarmS           float64            `json:"disarm_s"`             // alarm disarm
+	RecoveryS         float64            `json:"recovery_s"`           // compact + defrag + disarm
+	DBSizeAfter       int64              `json:"db_size_after"`        // largest member db after defrag
+	FirstWriteAfterMs float64            `json:"first_write_after_ms"` // a put once disarmed
+	PrefixEmpty       bool               `json:"prefix_empty"`         // nothing left under the prefix
+}

@@ -1,0 +1,90 @@
+package engine_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/fault"
+	"github.com/etcdtune/etcdtune/internal/loadtest"
+	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
+	"github.com/etcdtune/etcdtune/workloads"
+)
+
+// A run writes only under its prefix and leaves it empty; keys outside it
+// are untouched, and a prefix that holds keys is refused without Force.
+func TestSessionPrefixIsolation(t *testing.T) {
+	e := etcdtest.Embedded(t)
+	cs := loadtest.Clients(t, 2, e.Endpoints())
+	ctx := t.Context()
+	outside := map[string]string{"/etcdtune": "a", "/etcdtune0": "b", "/other/key": "c", "/etcdtune.bak/1": "d"}
+	revs := map[string]int64{}
+	for k, v := range outside {
+		resp, err := cs[0].Put(ctx, k, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		revs[k] = resp.Header.Revision
+	}
+	wl := loadtest.NewPut(t, workloads.PutOptions{Keys: loadtest.Keys(1000), ValSize: 32})
+	s := engine.Session{Config: engine.Config{Clients: 8, Total: 2000}, Clients: cs}
+	res, err := s.Run(ctx, wl)
+	if err != nil || res.Ops != 2000 {
+		t.Fatalf("run: %v (%+v)", err, res)
+	}
+	if n := loadtest.CountPrefix(t, cs[0], "/etcdtune/"); n != 0 {
+		t.Errorf("%d keys left under the prefix", n)
+	}
+	for k, v := range outside {
+		resp, err := cs[0].Get(ctx, k)
+		if err != nil || len(resp.Kvs) != 1 || string(resp.Kvs[0].Value) != v || resp.Kvs[0].ModRevision != revs[k] {
+			t.Errorf("key %s outside the prefix was touched: %v %+v", k, err, resp)
+		}
+	}
+
+	// A prefix that holds a key is refused, and the key survives.
+	if _, err := cs[0].Put(ctx, "/etcdtune/users-key", "mine"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Run(ctx, wl)
+	if !fault.Is(err, fault.Unusable) || !strings.Contains(err.Error(), "already holds 1 keys") {
+		t.Fatalf("want the prefix in use for 1 key, got %v", err)
+	}
+	// With Force the run goes on, and still deletes only keys of its shape.
+	s.Force = true
+	if _, err := s.Run(ctx, wl); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := cs[0].Get(ctx, "/etcdtune/", clientv3.WithPrefix())
+	if err != nil || len(resp.Kvs) != 1 || string(resp.Kvs[0].Key) != "/etcdtune/users-key" {
+		t.Errorf("after a forced run the prefix holds %v, want only the user's key", resp.Kvs)
+	}
+}
+
+// Cancelling the context ends the load promptly and the result says so.
+func TestRunInterrupted(t *testing.T) {
+	e := etcdtest.Embedded(t)
+	cs := loadtest.Clients(t, 2, e.Endpoints())
+	for _, cfg := range []engine.Config{
+		{Clients: 8, Duration: time.Minute},
+		{Rate: 500, MaxInflight: 50, Duration: time.Minute},
+	} {
+		ctx, cancel := context.WithTimeout(t.Context(), 700*time.Millisecond)
+		start := time.Now()
+		res, err := engine.Run(ctx, cfg, loadtest.NewPut(t, workloads.PutOptions{Keys: loadtest.Keys(10), ValSize: 8}), cs)
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if took := time.Since(start); took > 10*time.Second {
+			t.Errorf("interrupted run took %v", took)
+		}
+		if res.EndReason != engine.EndInterrupted || res.Ops == 0 || res.DurationS > 5 {
+			t.Errorf("end %q, ops %d, duration %.1fs", res.EndReason, res.Ops, res.DurationS)
+		}
+	}
+}

@@ -1,0 +1,109 @@
+package k8s_test
+
+// Helpers of this package's tests; those shared with the other packages'
+// tests are in internal/loadtest.
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"go.etcd.io/etcd/api/v3/mvccpb"
+	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/etcdtune/etcdtune/workloads/k8s"
+)
+
+func k8sOpts(nodes, podsPerNode int) k8s.Options {
+	return k8s.Options{Prefix: "/etcdtune/", Nodes: nodes, PodsPerNode: podsPerNode,
+		ListLimit: k8s.ListLimit, ListEvery: time.Second, MaxObjectSize: k8s.MaxObjectSize,
+		Watch: true, Seed: 1}
+}
+
+func newK8s(t testing.TB, o k8s.Options) *k8s.Workload {
+	t.Helper()
+	wl, err := k8s.New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return wl
+}
+
+// checkK8sKeys checks every key and value against the profile and counts
+// the objects of each resource.
+func checkK8sKeys(t *testing.T, o k8s.Options, namespaces int, kvs []*mvccpb.KeyValue) map[string]int64 {
+	t.Helper()
+	counts := map[string]int64{}
+	for _, kv := range kvs {
+		m := k8sKey.FindStringSubmatch(string(kv.Key))
+		if m == nil {
+			t.Errorf("key %q is not of the layout", kv.Key)
+			continue
+		}
+		res, idx := m[1], m[5]
+		counts[res]++
+		checkNamespace(t, kv.Key, res, m[3], idx, namespaces)
+		lo, hi := o.SizeRange(res)
+		if n := len(kv.Value); n < lo || n > hi || !bytes.HasPrefix(kv.Value, []byte("k8s\x00")) {
+			t.Errorf("%s: value of %d bytes (%q...), want %d..%d starting with the protobuf magic", kv.Key, n, kv.Value[:min(4, n)], lo, hi)
+		}
+		if (res == "events") != (kv.Lease != 0) {
+			t.Errorf("%s: lease %x; only events go on a lease", kv.Key, kv.Lease)
+		}
+	}
+	return counts
+}
+
+func checkNamespace(t *testing.T, key []byte, res, ns, idx string, namespaces int) {
+	t.Helper()
+	i, _ := strconv.Atoi(idx)
+	if res == "leases" {
+		if ns != "" {
+			t.Errorf("%s: node Leases belong in kube-node-lease", key)
+		}
+		return
+	}
+	if want := strconv.Itoa(i % namespaces); ns != want {
+		t.Errorf("%s: namespace ns-%s, want ns-%s", key, ns, want)
+	}
+}
+
+func readAt(t *testing.T, c *clientv3.Client, prefix string, rev int64) []string {
+	t.Helper()
+	resp, err := c.Get(t.Context(), prefix, clientv3.WithPrefix(), clientv3.WithRev(rev), clientv3.WithKeysOnly())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, kv := range resp.Kvs {
+		keys = append(keys, string(kv.Key))
+	}
+	return keys
+}
+
+func slicesEqual(a, b []string) bool { return strings.Join(a, "\n") == strings.Join(b, "\n") }
+
+func hasDup(keys []string) bool {
+	seen := map[string]bool{}
+	for _, k := range keys {
+		if seen[k] {
+			return true
+		}
+		seen[k] = true
+	}
+	return false
+}
+
+func sorted(s []string) []string {
+	c := append([]string(nil), s...)
+	for i := range c {
+		for j := i + 1; j < len(c); j++ {
+			if c[j] < c[i] {
+				c[i], c[j] = c[j], c[i]
+			}
+		}
+	}
+	return c
+}

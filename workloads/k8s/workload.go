@@ -1,0 +1,179 @@
+package k8s
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync/atomic"
+
+	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
+	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/etcdtune/etcdtune/engine"
+)
+
+// Workload is an apiserver-like profile: Kubernetes objects under
+// <prefix>registry/<resource>/<namespace>/<name>, sized as in real clusters,
+// written and read as kube-apiserver does (creates and deletes guarded by a
+// Txn, CAS updates, node Lease heartbeats, events on reused leases,
+// paginated linearizable lists and one watch per resource).
+type Workload struct {
+	opts       Options
+	scale      engine.K8sScale
+	names      k8sNames
+	rates      []float64
+	mix        k8sMix
+	value      []byte                      // values are prefixes of it
+	sets       [len(resources)]*objectSet  // nil for a resource without a count (events), which is only created
+	counters   [len(resources)]k8sCounters // per resource
+	eventSeq   atomic.Uint64               // number of the next event
+	heartbeats atomic.Uint64               // node Lease renewals so far
+	leases     eventLeases
+	watches    []*k8sWatch
+	client     *clientv3.Client // for the end: revoking the events' leases
+}
+
+// New validates the options and returns the workload.
+func New(o Options) (*Workload, error) {
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	w := &Workload{opts: o, scale: o.Scale(), rates: o.Rates()}
+	w.names = k8sNames{prefix: o.Prefix, namespaces: w.scale.Namespaces}
+	w.mix = newK8sMix(w.rates)
+	w.value = k8sValue(o.MaxObjectSize, o.Seed)
+	for r, res := range resources {
+		if res.count != nil {
+			w.sets[r] = newObjectSet()
+		}
+	}
+	return w, nil
+}
+
+// k8sValue is the bytes every value is a prefix of: opaque, like the
+// protobuf the apiserver stores, after its 4-byte magic "k8s\x00".
+func k8sValue(size int, seed uint64) []byte {
+	v := engine.NewValue(size, seed)
+	copy(v, "k8s\x00")
+	return v
+}
+
+// Name implements Workload.
+func (w *Workload) Name() string { return "k8s" }
+
+// Kinds implements Workload.
+func (w *Workload) Kinds() []string {
+	ks := make([]string, len(k8sKinds))
+	for i, k := range k8sKinds {
+		ks[i] = k.name
+	}
+	return ks
+}
+
+// Keys implements Workload: the prefix, for the prefix check. The keys
+// themselves are not of KeySpec's shape; CleanupRanges says what to delete.
+func (w *Workload) Keys() engine.KeySpec {
+	return engine.KeySpec{Prefix: w.opts.Prefix, Size: 1, Space: 1, Dist: engine.DistSeq, Seed: w.opts.Seed}
+}
+
+// CleanupRanges implements RangeCleaner: everything under <prefix>registry/.
+func (w *Workload) CleanupRanges() []engine.KeyRange {
+	return []engine.KeyRange{{Start: w.opts.Prefix + "registry/", End: w.opts.Prefix + "registry0"}}
+}
+
+// Scale is the cluster the profile stands for.
+func (w *Workload) Scale() engine.K8sScale { return w.scale }
+
+// Params implements Workload.
+func (w *Workload) Params() map[string]any {
+	var rate float64
+	for _, r := range w.rates {
+		rate += r
+	}
+	return map[string]any{"prefix": w.opts.Prefix, "nodes": w.opts.Nodes, "pods_per_node": w.opts.PodsPerNode,
+		"list_limit": w.opts.ListLimit, "list_every": w.opts.ListEvery.String(), "max_object_size": w.opts.MaxObjectSize,
+		"watch": w.opts.Watch, "seed": w.opts.Seed, "pods": w.scale.Pods, "namespaces": w.scale.Namespaces,
+		"configmaps": w.scale.ConfigMaps, "secrets": w.scale.Secrets, "profile_rate_ops_s": rate}
+}
+
+// value is the value of object idx of resource r.
+func (w *Workload) valueOf(r int, idx uint64) []byte { return w.value[:w.opts.objectSize(r, idx)] }
+
+// Prepare implements Workload: it writes the cluster's objects (events
+// excepted: they come with the load) and starts the watches after them, so
+// that they see only the load's writes.
+func (w *Workload) Prepare(ctx context.Context, clients []*clientv3.Client) error {
+	w.client = clients[0]
+	for r, res := range resources {
+		if res.count == nil {
+			continue
+		}
+		if err := w.preload(ctx, clients, r, res.count(w.scale)); err != nil {
+			return err
+		}
+	}
+	if !w.opts.Watch {
+		return nil
+	}
+	resp, err := clients[0].Get(ctx, w.opts.Prefix+"registry/", clientv3.WithCountOnly())
+	if err != nil {
+		return fmt.Errorf("revision after preload: %w", err)
+	}
+	for r := range resources {
+		w.watches = append(w.watches, startK8sWatch(clients[r%len(clients)], w.names.resourcePrefix(r), r, resp.Header.Revision+1))
+	}
+	return nil
+}
+
+func (w *Workload) preload(ctx context.Context, clients []*clientv3.Client, r, n int) error {
+	c := &w.counters[r]
+	return engine.ForEachIndex(ctx, clients, uint64(n), func(ctx context.Context, cl *clientv3.Client, i uint64) error {
+		v := w.valueOf(r, i)
+		resp, err := cl.Put(ctx, w.names.key(r, i), string(v))
+		if err != nil {
+			return fmt.Errorf("preload %s %d of %d: %w", resources[r].name, i, n, err)
+		}
+		w.sets[r].add(i, resp.Header.Revision)
+		c.preloaded.Add(1)
+		c.preloadBytes.Add(int64(len(v)))
+		return nil
+	})
+}
+
+// NewSender implements Workload.
+func (w *Workload) NewSender(id int, c *clientv3.Client) engine.Sender {
+	conn := c.ActiveConnection()
+	s := &k8sSender{w: w, kv: pb.NewKVClient(conn), lc: pb.NewLeaseClient(conn),
+		rng: rand.New(rand.NewPCG(w.opts.Seed, uint64(id)+1))}
+	s.init()
+	return s
+}
+
+// Finish implements Finisher: it lets the watches catch up with the last
+// write, reports per resource, and revokes the events' leases (which
+// deletes the events, as their expiry would).
+func (w *Workload) Finish(ctx context.Context, r *engine.Result) error {
+	rev, syncErr := w.syncWatches(ctx)
+	st := &engine.K8sStats{Scale: w.scale, Resources: map[string]engine.K8sResourceStats{}, EventLeases: w.leases.grants()}
+	for _, x := range w.rates {
+		st.ProfileRateOpsS += x
+	}
+	for i, res := range resources {
+		rs := w.counters[i].stats()
+		if w.sets[i] != nil {
+			rs.ObjectsAtEnd = int64(w.sets[i].len())
+		} else {
+			rs.ObjectsAtEnd = rs.Created
+		}
+		if i < len(w.watches) {
+			rs.WatchEvents = w.watches[i].events.Load()
+		}
+		st.Resources[res.name] = rs
+	}
+	r.K8s = st
+	if w.opts.Watch {
+		r.Warnings = append(r.Warnings, watchWarnings(st, rev)...)
+	}
+	return errors.Join(syncErr, w.leases.revokeAll(ctx, w.client))
+}

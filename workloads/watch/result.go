@@ -1,0 +1,142 @@
+package watch
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/etcdtune/etcdtune/engine"
+)
+
+// slowLag is how late a slow watcher's events must arrive for it to count
+// as delayed.
+const slowLag = time.Second
+
+// Finish implements Finisher: it reads how many events each watcher should
+// have, waits for the normal watchers to receive them, closes the watches
+// and adds the figures to r.
+func (w *Workload) Finish(ctx context.Context, r *engine.Result) error {
+	s := w.set
+	if s == nil {
+		return nil
+	}
+	w.set = nil
+	expected, err := s.expected(ctx)
+	if err != nil {
+		s.close()
+		return err
+	}
+	s.drain(ctx, expected)
+	s.close()
+	r.Watch = s.stats(expected)
+	if ws := r.Watch; ws.EventsMissing+ws.EventsDuplicated+ws.EventsOutOfOrder+ws.EventsUnexpected > 0 {
+		r.Warnings = append(r.Warnings, fmt.Sprintf("watch integrity: %d events missing, %d duplicated, %d out of order, %d unexpected",
+			ws.EventsMissing, ws.EventsDuplicated, ws.EventsOutOfOrder, ws.EventsUnexpected))
+	}
+	return nil
+}
+
+// expected returns, per watcher, the events it should have received: its
+// history and the puts of the load to its keys, as etcd counted them.
+func (s *watchSet) expected(ctx context.Context) ([]int64, error) {
+	end, _, err := keyVersions(ctx, s.client, s.opts.Keys)
+	if err != nil {
+		return nil, err
+	}
+	live := make([]int64, len(end))
+	for i := range end {
+		live[i] = end[i] - s.base[i]
+	}
+	sums := prefixSums(live)
+	exp := make([]int64, len(s.watchers))
+	for i, st := range s.watchers {
+		exp[i] = st.want + sums[st.hi] - sums[st.lo]
+	}
+	return exp, nil
+}
+
+// drain waits until every normal watcher has its expected events, or none
+// has received anything for watchIdle. Slow watchers are not waited for:
+// how far behind they are is a figure of the run.
+func (s *watchSet) drain(ctx context.Context, expected []int64) {
+	s.waitProgress(ctx, func() bool {
+		for i, st := range s.watchers {
+			if !st.slow && !st.ended.Load() && st.received.Load() < expected[i] {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// stats builds the result's figures; the readers have ended.
+func (s *watchSet) stats(expected []int64) *engine.WatchStats {
+	t := s.rec.Totals()
+	ws := &engine.WatchStats{Watchers: s.opts.Watchers, Streams: s.opts.Streams, StartRevision: s.startRev, LiveAfter: s.rev0,
+		DeliveryMs: engine.Summarize(t.Kinds[watchDelivery].Latency), DeliveryHistogram: engine.EncodeHistogram(t.Kinds[watchDelivery].Latency),
+		CreateMs: engine.Summarize(t.Kinds[watchCreate].Latency)}
+	if t.Kinds[watchCatchUp].Ops > 0 {
+		c := engine.Summarize(t.Kinds[watchCatchUp].Latency)
+		ws.CatchUpMs = &c
+	}
+	if last := s.lastLive.Load(); last > 0 {
+		if d := time.Unix(0, last).Sub(s.loadStart); d > 0 {
+			ws.EventsPerS = float64(t.Kinds[watchDelivery].Ops) / d.Seconds()
+		}
+	}
+	if s.opts.Slow > 0 {
+		ws.Slow = &engine.SlowWatchStats{Watchers: s.opts.Slow, ReadDelayMs: watchMs(s.opts.SlowDelay),
+			DeliveryMs: engine.Summarize(t.Kinds[watchSlowDelivery].Latency)}
+	}
+	for i, st := range s.watchers {
+		if st.slow {
+			addSlowWatcher(ws.Slow, st, expected[i])
+		} else {
+			addWatcher(ws, st, expected[i])
+		}
+	}
+	return ws
+}
+
+// addWatcher adds the counts of a normal watcher that expected events.
+func addWatcher(ws *engine.WatchStats, st *watcherState, expected int64) {
+	got := st.received.Load()
+	ws.EventsExpected += expected
+	ws.EventsReceived += got
+	ws.EventsDuplicated += st.dup
+	ws.EventsOutOfOrder += st.ooo
+	ws.HistoryEvents += st.want
+	if valid := got - st.dup; valid < expected {
+		ws.EventsMissing += expected - valid
+	} else {
+		ws.EventsUnexpected += valid - expected
+	}
+	if st.compactRev.Load() != 0 {
+		ws.Compacted++
+	}
+	if st.cancelled != "" || st.compactRev.Load() != 0 {
+		ws.Cancelled++
+	}
+}
+
+// addSlowWatcher adds the counts of a slow watcher that expected events.
+func addSlowWatcher(ss *engine.SlowWatchStats, st *watcherState, expected int64) {
+	got := st.received.Load()
+	ss.EventsExpected += expected
+	ss.EventsReceived += got
+	ss.EventsDuplicated += st.dup
+	ss.EventsOutOfOrder += st.ooo
+	ss.EventsBehind += max(0, expected-(got-st.dup))
+	ss.MaxLagMs = max(ss.MaxLagMs, watchMs(st.maxLag))
+	if st.maxLag > slowLag {
+		ss.Delayed++
+	}
+	if st.compactRev.Load() != 0 {
+		ss.Compacted++
+	}
+	if st.cancelled != "" || st.compactRev.Load() != 0 {
+		ss.Cancelled++
+	}
+}
+
+func watchMs(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
