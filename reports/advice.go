@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -112,11 +111,7 @@ func WriteAdviceKubeadm(w io.Writer, advice []advisor.Advice) error {
 }
 
 // WriteAdviceJSON writes the advice array of the result file.
-func WriteAdviceJSON(w io.Writer, advice []advisor.Advice) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(advice)
-}
+func WriteAdviceJSON(w io.Writer, advice []advisor.Advice) error { return writeIndentedJSON(w, advice) }
 
 func writeYAML(w io.Writer, v any) error {
 	b, err := yaml.Marshal(v)

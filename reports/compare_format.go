@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -50,11 +49,7 @@ func WriteCompareMarkdown(w io.Writer, c *Comparison) error {
 }
 
 // WriteCompareJSON writes the comparison as JSON.
-func WriteCompareJSON(w io.Writer, c *Comparison) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(c)
-}
+func WriteCompareJSON(w io.Writer, c *Comparison) error { return writeIndentedJSON(w, c) }
 
 func writeFootnotes(w io.Writer, c *Comparison) error {
 	seen := map[string]bool{}

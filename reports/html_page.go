@@ -160,14 +160,7 @@ func clusterFacts(r *Result) factGroup {
 	t := r.Target
 	g.Facts = append(g.Facts, fact{"target", describeTarget(r)})
 	for _, m := range t.Members {
-		role := "follower"
-		switch {
-		case m.IsLeader:
-			role = "leader"
-		case m.IsLearner:
-			role = "learner"
-		}
-		s := fmt.Sprintf("%s, v%s, %s, db %.1f MB (%.1f MB in use), raft term %d index %d", m.Endpoint, m.Version, role,
+		s := fmt.Sprintf("%s, v%s, %s, db %.1f MB (%.1f MB in use), raft term %d index %d", m.Endpoint, m.Version, memberRole(m.IsLeader, m.IsLearner),
 			float64(m.DBSizeBytes)/1e6, float64(m.DBInUseBytes)/1e6, m.RaftTerm, m.RaftIndex)
 		if m.Error != "" {
 			s += "; error: " + m.Error

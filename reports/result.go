@@ -57,11 +57,7 @@ func ThisHost() Host {
 }
 
 // WriteJSON writes r as indented JSON.
-func WriteJSON(w io.Writer, r *Result) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
-}
+func WriteJSON(w io.Writer, r *Result) error { return writeIndentedJSON(w, r) }
 
 // WriteFile writes r to path atomically: a partial file never replaces a
 // good one, even when the write is interrupted.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -10,13 +9,6 @@ import (
 	"github.com/etcdtune/etcdtune/advisor"
 	"github.com/etcdtune/etcdtune/probes"
 	"github.com/etcdtune/etcdtune/reports"
-)
-
-// Output formats of advise beyond table and json.
-const (
-	outputFlags   = "flags"
-	outputYAML    = "yaml"
-	outputKubeadm = "kubeadm"
 )
 
 type adviseOptions struct {
@@ -70,14 +62,14 @@ advises the timing from that: it works on a cluster that cannot elect a leader.`
 	fs.IntVar(&o.tolerate, "tolerate", 1, "members that may fail at once (1: 3 members, 2: 5)")
 	fs.BoolVar(&o.kubernetes, "kubernetes", false, "the cluster serves Kubernetes (implied by --nodes)")
 	fs.StringSliceVar(&o.eventEndpoints, "events-endpoints", nil, "client URLs of a separate events cluster, for --etcd-servers-overrides")
-	fs.StringVarP(&o.output, "output", "o", outputTable, "output format: table, flags, yaml, json or kubeadm")
+	addOutputFlag(fs, &o.output, reports.AdviceFormats, "")
 	return cmd
 }
 
 func (o *adviseOptions) run(cmd *cobra.Command) error {
-	write, err := adviceWriter(o.output)
+	write, err := reports.AdviceFormats.Writer(o.output)
 	if err != nil {
-		return err
+		return badInput(err)
 	}
 	current, err := o.currentSettings()
 	if err != nil {
@@ -132,7 +124,7 @@ func (o *adviseOptions) findingsSource(cmd *cobra.Command) (*reports.Result, err
 func (o *adviseOptions) probeLive(cmd *cobra.Command) (*reports.Result, error) {
 	rttCfg := probes.RTTConfig{Samples: o.samples, RequestTimeout: o.conn.commandTimeout, MetricsURLs: o.metricsURLs}
 	clusterCfg := probes.ClusterConfig{Window: o.window, MetricsURLs: o.metricsURLs, RequestTimeout: o.conn.commandTimeout}
-	t, err := openProbeTarget(cmd, &o.conn, outputTable, func() error {
+	t, err := openProbeTarget(cmd, &o.conn, reports.FormatTable, func() error {
 		if err := rttCfg.Validate(); err != nil {
 			return err
 		}
@@ -192,20 +184,4 @@ func (o *adviseOptions) currentSettings() (advisor.Settings, error) {
 		return advisor.ParseCurrent(o.current)
 	}
 	return nil, nil
-}
-
-func adviceWriter(format string) (func(io.Writer, []advisor.Advice) error, error) {
-	switch format {
-	case outputTable:
-		return reports.WriteAdviceTable, nil
-	case outputFlags:
-		return reports.WriteAdviceFlags, nil
-	case outputYAML:
-		return reports.WriteAdviceYAML, nil
-	case outputJSON:
-		return reports.WriteAdviceJSON, nil
-	case outputKubeadm:
-		return reports.WriteAdviceKubeadm, nil
-	}
-	return nil, badInput(fmt.Errorf("unknown --output %q: use table, flags, yaml, json or kubeadm", format))
 }

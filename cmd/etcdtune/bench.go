@@ -14,12 +14,6 @@ import (
 	"github.com/etcdtune/etcdtune/reports"
 )
 
-// Output formats of -o/--output.
-const (
-	outputTable = "table"
-	outputJSON  = "json"
-)
-
 // defaultDuration is the measured window when neither --duration nor
 // --total is given.
 const defaultDuration = 10 * time.Second
@@ -77,7 +71,7 @@ func (o *benchOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.prefix, "prefix", "/etcdtune/", "every key etcdtune writes is under this prefix")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the key choice and the values, for repeatable runs")
 	fs.BoolVar(&o.force, "force", false, "use a prefix that already holds keys (keys of etcdtune's shape under it are deleted at the end)")
-	fs.StringVarP(&o.output, "output", "o", outputTable, "output format: table or json (the result file)")
+	addOutputFlag(fs, &o.output, reports.ResultFormats, resultFileHelp)
 	fs.StringVar(&o.out, "out", "", "also write the result file here")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a Go CPU profile of etcdtune itself here (for etcdtune's developers)")
 	fs.MarkHidden("cpuprofile")
@@ -115,8 +109,9 @@ func (o *benchOptions) engineConfig(fs *pflag.FlagSet) (engine.Config, error) {
 		return cfg, badInput(fmt.Errorf("--conns %d is more than --clients %d: some connections would carry no load", o.conns, o.clients))
 	case o.rate > 0 && o.conns > o.maxInflight:
 		return cfg, badInput(fmt.Errorf("--conns %d is more than --max-inflight %d: some connections would carry no load", o.conns, o.maxInflight))
-	case o.output != outputTable && o.output != outputJSON:
-		return cfg, badInput(fmt.Errorf("unknown --output %q: use table or json", o.output))
+	}
+	if err := reports.ResultFormats.Check(o.output); err != nil {
+		return cfg, badInput(err)
 	}
 	return cfg, nil
 }
@@ -142,7 +137,7 @@ func runBench(cmd *cobra.Command, o *benchOptions, newWorkload func() (engine.Wo
 
 	ctx := cmd.Context()
 	notes := cmd.OutOrStdout()
-	if o.output != outputTable {
+	if o.output != reports.FormatTable {
 		notes = cmd.ErrOrStderr()
 	}
 	if len(topts.Endpoints) == 0 {
@@ -241,8 +236,9 @@ func emit(w io.Writer, format, out string, res *reports.Result) error {
 			return err
 		}
 	}
-	if format == outputJSON {
-		return reports.WriteJSON(w, res)
+	write, err := reports.ResultFormats.Writer(format)
+	if err != nil {
+		return badInput(err)
 	}
-	return reports.WriteText(w, res)
+	return write(w, res)
 }

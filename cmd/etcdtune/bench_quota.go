@@ -10,6 +10,7 @@ import (
 	"github.com/etcdtune/etcdtune/buildinfo"
 	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/etcdconn"
+	"github.com/etcdtune/etcdtune/reports"
 	"github.com/etcdtune/etcdtune/workloads"
 )
 
@@ -45,7 +46,7 @@ func newBenchQuotaCommand() *cobra.Command {
 	fs.StringVar(&o.prefix, "prefix", "/etcdtune/", "every key etcdtune writes is under this prefix")
 	fs.BoolVar(&o.allowDestructive, "allow-destructive", false, "allow running on a cluster given by --endpoints (it becomes read-only until the recovery)")
 	fs.DurationVar(&o.fillTimeout, "fill-timeout", 5*time.Minute, "give up filling after this long")
-	fs.StringVarP(&o.output, "output", "o", outputTable, "output format: table or json (the result file)")
+	addOutputFlag(fs, &o.output, reports.ResultFormats, resultFileHelp)
 	fs.StringVar(&o.out, "out", "", "also write the result file here")
 	return cmd
 }
@@ -66,10 +67,8 @@ func (o *quotaOptions) validate(endpoints []string) error {
 		return fmt.Errorf("--fill-timeout must be positive, got %v", o.fillTimeout)
 	case o.prefix == "" || o.prefix == "/":
 		return fmt.Errorf("--prefix %q would cover the whole key space", o.prefix)
-	case o.output != outputTable && o.output != outputJSON:
-		return fmt.Errorf("unknown --output %q: use table or json", o.output)
 	}
-	return nil
+	return reports.ResultFormats.Check(o.output)
 }
 
 func runBenchQuota(cmd *cobra.Command, o *quotaOptions) error {
@@ -116,7 +115,7 @@ func runBenchQuota(cmd *cobra.Command, o *quotaOptions) error {
 	if eerr := emit(cmd.OutOrStdout(), o.output, o.out, res); eerr != nil {
 		return eerr
 	}
-	if o.output == outputTable && st != nil {
+	if o.output == reports.FormatTable && st != nil {
 		writeQuotaSteps(cmd.OutOrStdout(), st)
 	}
 	if err != nil {

@@ -19,7 +19,7 @@ type compareOptions struct {
 	output    string
 }
 
-const compareUsage = `Usage:
+var compareUsage = `Usage:
   etcdtune compare BASE.json NEW.json [flags]
   etcdtune compare --base a1.json a2.json ... --new b1.json b2.json ... [flags]
 
@@ -28,7 +28,7 @@ Flags:
   --new FILE...             the new runs
   --max-regression LIST     the gate, e.g. throughput=5%,p99=10%,error_rate=0.1% (error_rate in points):
                             exit 1 when a metric regresses significantly past its limit
-  -o, --output FORMAT       table, md, json or junit (default table)
+  -o, --output FORMAT       ` + reports.ComparisonFormats.Names() + ` (default ` + reports.ComparisonFormats.Default() + `)
   -h, --help                this help
 `
 
@@ -63,7 +63,7 @@ significantly past its limit, 0 otherwise, 2 on bad input.`,
 
 // parseCompareArgs reads compare's command line.
 func parseCompareArgs(args []string) (*compareOptions, bool, error) {
-	o := &compareOptions{output: outputTable}
+	o := &compareOptions{output: reports.ComparisonFormats.Default()}
 	var positional []string
 	side := &positional
 	for i := 0; i < len(args); i++ {
@@ -120,12 +120,7 @@ func (o *compareOptions) sides(positional []string) error {
 	case len(o.base) == 0 || len(o.new) == 0:
 		return fmt.Errorf("compare needs a base and a new side: BASE NEW, or --base FILE... --new FILE...")
 	}
-	switch o.output {
-	case outputTable, outputJSON, "md", "junit":
-	default:
-		return fmt.Errorf("unknown --output %q: use table, md, json or junit", o.output)
-	}
-	return nil
+	return reports.ComparisonFormats.Check(o.output)
 }
 
 func runCompare(w io.Writer, o *compareOptions) error {
@@ -145,22 +140,14 @@ func runCompare(w io.Writer, o *compareOptions) error {
 	if err != nil {
 		return badInput(err)
 	}
-	if err := writeComparison(w, o.output, c); err != nil {
+	write, err := reports.ComparisonFormats.Writer(o.output)
+	if err != nil {
+		return badInput(err)
+	}
+	if err := write(w, c); err != nil {
 		return err
 	}
 	return gateError(c)
-}
-
-func writeComparison(w io.Writer, format string, c *reports.Comparison) error {
-	switch format {
-	case "md":
-		return reports.WriteCompareMarkdown(w, c)
-	case outputJSON:
-		return reports.WriteCompareJSON(w, c)
-	case "junit":
-		return reports.WriteCompareJUnit(w, c)
-	}
-	return reports.WriteCompareText(w, c)
 }
 
 // gateError is exit 1 naming every metric past the gate.

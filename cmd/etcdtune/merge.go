@@ -181,13 +181,13 @@ func newMergeCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error { return runMerge(cmd, o, args) },
 	}
 	cmd.Flags().StringVar(&o.out, "out", "", "write the merged result file here")
-	cmd.Flags().StringVarP(&o.output, "output", "o", outputTable, "output format: table or json (the result file)")
+	addOutputFlag(cmd.Flags(), &o.output, reports.ResultFormats, resultFileHelp)
 	return cmd
 }
 
 func runMerge(cmd *cobra.Command, o *mergeOptions, paths []string) error {
-	if o.output != outputTable && o.output != outputJSON {
-		return badInput(fmt.Errorf("unknown --output %q: use table or json", o.output))
+	if err := reports.ResultFormats.Check(o.output); err != nil {
+		return badInput(err)
 	}
 	results, err := readResults(paths)
 	if err != nil {

@@ -1,11 +1,11 @@
 package main
 
 import (
-	"encoding/json"
-	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
+
+	"github.com/etcdtune/etcdtune/reports"
 )
 
 func newProbeCommand() *cobra.Command {
@@ -21,14 +21,10 @@ func newProbeCommand() *cobra.Command {
 
 // writeFinding prints a probe's finding in format: json is the object the
 // result file holds under probes.<name>; table is its human form.
-func writeFinding(w io.Writer, format string, finding any, table func(io.Writer) error) error {
-	switch format {
-	case outputJSON:
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(finding)
-	case outputTable:
-		return table(w)
+func writeFinding(w io.Writer, format string, finding any) error {
+	write, err := reports.ProbeFormats.Writer(format)
+	if err != nil {
+		return badInput(err)
 	}
-	return badInput(fmt.Errorf("unknown --output %q: use table or json", format))
+	return write(w, finding)
 }

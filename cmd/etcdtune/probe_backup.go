@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -37,7 +36,7 @@ func newProbeBackupCommand() *cobra.Command {
 	fs.StringVar(&o.prefix, "prefix", "/etcdtune/", "the light load reads and writes one key under this prefix, deleted at the end")
 	fs.IntVar(&o.rate, "rate", 50, "requests per second of the light load (serializable reads and puts, alternating)")
 	fs.DurationVar(&o.baseline, "baseline", 3*time.Second, "how long the light load runs before the snapshot")
-	fs.StringVarP(&o.output, "output", "o", outputTable, "output format: table or json (the result file's probes.backup)")
+	addProbeOutputFlag(fs, &o.output, "backup")
 	return cmd
 }
 
@@ -59,7 +58,7 @@ func (o *probeBackupOptions) run(cmd *cobra.Command) error {
 	if err != nil {
 		return probeError(cmd, err)
 	}
-	return writeFinding(cmd.OutOrStdout(), o.output, res, func(w io.Writer) error { return backupTable(w, res) })
+	return writeFinding(cmd.OutOrStdout(), o.output, res)
 }
 
 // checkEndpoint makes sure --endpoint is one of the endpoints, so that the
@@ -74,16 +73,4 @@ func (o *probeBackupOptions) checkEndpoint() error {
 		}
 	}
 	return badInput(fmt.Errorf("--endpoint %s is not one of --endpoints", o.endpoint))
-}
-
-func backupTable(w io.Writer, b *probes.Backup) error {
-	l := b.Load
-	_, err := fmt.Fprintf(w, "snapshot from %s (%s): %d bytes in %.3f s, %.1f MB/s\n"+
-		"light load (%d/s, key %s): before p99 %.2f ms (%d ops, %d errors), during p99 %.2f ms (%d ops, %d errors), ratio %.2f\n",
-		b.Endpoint, b.Destination, b.Bytes, b.DurationS, b.MBPerS,
-		l.RateHz, l.Key, l.Before.P99Ms, l.Before.Ops, l.Before.Errors, l.During.P99Ms, l.During.Ops, l.During.Errors, l.P99Ratio)
-	if err == nil && l.Note != "" {
-		_, err = fmt.Fprintf(w, "note: %s\n", l.Note)
-	}
-	return err
 }

@@ -1,11 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"io"
-	"strings"
-	"text/tabwriter"
-
 	"github.com/spf13/cobra"
 
 	"github.com/etcdtune/etcdtune/probes"
@@ -34,7 +29,7 @@ fdatasync p99: local-ssd (under 1 ms), network-block (1 to 10 ms), hdd-like
 	fs.StringVar(&o.disk.Dir, "path", ".", "folder on the disk to measure (etcd's data dir, or where it will be)")
 	fs.Int64Var(&o.disk.SeqSize, "seq-size", probes.DefaultSeqWriteSize, "bytes written for the sequential throughput (at least 1 MiB)")
 	fs.DurationVar(&o.disk.RandDuration, "rand-duration", probes.DefaultRandDuration, "length of the random-write IOPS measurement")
-	fs.StringVarP(&o.output, "output", "o", outputTable, "output format: table or json (the result file's probes.disk)")
+	addProbeOutputFlag(fs, &o.output, "disk")
 	return cmd
 }
 
@@ -50,29 +45,5 @@ func (o *probeDiskOptions) run(cmd *cobra.Command) error {
 		return probeError(cmd, err)
 	}
 	warn(cmd, d.Warnings)
-	return writeFinding(cmd.OutOrStdout(), o.output, d, func(w io.Writer) error { return writeDiskTable(w, d) })
-}
-
-func writeDiskTable(w io.Writer, d *probes.Disk) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "path\t%s on %s (%s), %s free\n", d.Path, d.Mountpoint, d.FsType, mib(d.FreeBytes))
-	fmt.Fprintf(tw, "device\t%s\n", orNone(strings.Join(d.Stack, " -> ")))
-	for _, b := range d.Disks {
-		fmt.Fprintf(tw, "disk %s\tmodel %q, driver %s, rotational %v, scheduler %s, virtual %v %s\n",
-			b.Name, b.Model, orNone(b.Driver), b.Rotational, orNone(b.Scheduler), b.Virtual, b.VirtualHint)
-	}
-	fmt.Fprintf(tw, "sequential write\t%.0f MB/s\n", d.SeqWriteMBps)
-	fmt.Fprintf(tw, "random 4 KiB synced writes\t%.0f IOPS\n", d.RandWriteIOPS)
-	fmt.Fprintf(tw, "fdatasync (2300 B)\tp50 %.3f ms, p99 %.3f ms, %.0f IOPS\n", d.FsyncP50Ms, d.FsyncP99Ms, d.FsyncIOPS)
-	fmt.Fprintf(tw, "class\t%s: %s\n", d.Class, d.ClassReason)
-	return tw.Flush()
-}
-
-func mib(n uint64) string { return fmt.Sprintf("%.0f MiB", float64(n)/(1<<20)) }
-
-func orNone(s string) string {
-	if s == "" {
-		return "none"
-	}
-	return s
+	return writeFinding(cmd.OutOrStdout(), o.output, d)
 }

@@ -2,13 +2,12 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/etcdtune/etcdtune/fault"
 	"github.com/etcdtune/etcdtune/probes"
+	"github.com/etcdtune/etcdtune/reports"
 )
 
 type probeFsyncOptions struct {
@@ -33,7 +32,7 @@ etcd wants the WAL fsync p99 under 10 ms. The file is removed afterwards.`,
 	fs.IntVar(&o.fsync.BlockSize, "block-size", probes.DefaultFsyncBlockSize, "bytes of each write (1 B to 1 MiB)")
 	fs.Int64Var(&o.fsync.Size, "size", probes.DefaultFsyncSize, "bytes to write in total")
 	fs.StringVar(&o.fsync.Pattern, "pattern", probes.PatternFio, "fio: a preallocated file, as fio does; wal: 64 MiB preallocated segments, as etcd's WAL; append: a growing file")
-	fs.StringVarP(&o.output, "output", "o", outputTable, "output format: table or json (the result file's probes.fsync)")
+	addProbeOutputFlag(fs, &o.output, "fsync")
 	return cmd
 }
 
@@ -49,25 +48,12 @@ func (o *probeFsyncOptions) run(cmd *cobra.Command) error {
 		return probeError(cmd, err)
 	}
 	warn(cmd, f.Warnings)
-	return writeFinding(cmd.OutOrStdout(), o.output, f, func(w io.Writer) error { return writeFsyncTable(w, f) })
-}
-
-func writeFsyncTable(w io.Writer, f *probes.Fsync) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "path\t%s (%s)\n", f.Path, f.FsType)
-	fmt.Fprintf(tw, "writes\t%d x %d B, pattern %s, fdatasync after each, %.1f s\n", f.Samples, f.BlockBytes, f.Pattern, f.DurationS)
-	fmt.Fprintf(tw, "IOPS\t%.0f\n", f.IOPS)
-	fmt.Fprintf(tw, "fdatasync ms\tp50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f\n", f.P50Ms, f.P90Ms, f.P99Ms, f.P999Ms, f.MaxMs)
-	fmt.Fprintf(tw, "etcd wants\tWAL fsync p99 under 10 ms, at least 50 IOPS (500 for heavy load)\n")
-	return tw.Flush()
+	return writeFinding(cmd.OutOrStdout(), o.output, f)
 }
 
 // checkProbeOutput refuses an unknown -o before any measurement.
 func checkProbeOutput(format string) error {
-	if format != outputTable && format != outputJSON {
-		return badInput(fmt.Errorf("unknown --output %q: use table or json", format))
-	}
-	return nil
+	return badInput(reports.ProbeFormats.Check(format))
 }
 
 // probeError is a probe's error, but an interrupted probe returns

@@ -1,9 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"io"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -25,7 +22,7 @@ func newProbeHostCommand() *cobra.Command {
 		RunE:  func(cmd *cobra.Command, _ []string) error { return o.run(cmd) },
 	}
 	cmd.Flags().DurationVar(&o.window, "window", probes.DefaultStealWindow, "how long to watch the CPU counters for steal time")
-	cmd.Flags().StringVarP(&o.output, "output", "o", outputTable, "output format: table or json (the result file's probes.host)")
+	addProbeOutputFlag(cmd.Flags(), &o.output, "host")
 	return cmd
 }
 
@@ -38,16 +35,5 @@ func (o *probeHostOptions) run(cmd *cobra.Command) error {
 		return probeError(cmd, err)
 	}
 	warn(cmd, h.Warnings)
-	return writeFinding(cmd.OutOrStdout(), o.output, h, func(w io.Writer) error { return writeHostTable(w, h) })
-}
-
-func writeHostTable(w io.Writer, h *probes.Host) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "host\t%s, %s %s, kernel %s, %s\n", h.Hostname, h.OS, h.Platform, h.Kernel, orNone(h.Virtualization))
-	fmt.Fprintf(tw, "CPU\t%d x %s\n", h.CPUs, orNone(h.CPUModel))
-	fmt.Fprintf(tw, "memory\t%s, %s available\n", mib(h.MemoryBytes), mib(h.AvailableBytes))
-	fmt.Fprintf(tw, "swap\t%s, %s used\n", mib(h.SwapBytes), mib(h.SwapUsedBytes))
-	fmt.Fprintf(tw, "load\t%.2f %.2f %.2f\n", h.Load1, h.Load5, h.Load15)
-	fmt.Fprintf(tw, "steal\t%.1f%% over %.1f s\n", h.StealPct, h.WindowS)
-	return tw.Flush()
+	return writeFinding(cmd.OutOrStdout(), o.output, h)
 }

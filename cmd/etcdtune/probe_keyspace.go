@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -38,7 +36,7 @@ nothing.`,
 	fs.Float64Var(&o.keyspace.Rate, "rate", probes.DefaultKeyspaceRate, "reads per second, at most")
 	fs.Int64Var(&o.keyspace.Sample, "sample", 0, "stop after this many keys (0: read them all)")
 	fs.IntVar(&o.keyspace.Top, "top", probes.DefaultKeyspaceTop, "largest objects to list")
-	fs.StringVarP(&o.output, "output", "o", outputTable, "output format: table or json (the result file's probes.keyspace)")
+	addProbeOutputFlag(fs, &o.output, "keyspace")
 	return cmd
 }
 
@@ -70,28 +68,5 @@ func (o *probeKeyspaceOptions) run(cmd *cobra.Command) error {
 	if err != nil {
 		return probeError(cmd, err)
 	}
-	return writeFinding(cmd.OutOrStdout(), o.output, ks, func(w io.Writer) error { return writeKeyspaceTable(w, ks) })
-}
-
-func writeKeyspaceTable(w io.Writer, ks *probes.Keyspace) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	sampled := ""
-	if ks.Sampled {
-		sampled = " (sampled: stopped at --sample)"
-	}
-	fmt.Fprintf(w, "%d keys under %q at revision %d, %s of keys and %s of values%s\n",
-		ks.Keys, ks.Prefix, ks.Revision, mib(uint64(ks.KeyBytes)), mib(uint64(ks.ValueBytes)), sampled)
-	fmt.Fprintln(tw, "keys\tkey bytes\tvalue bytes\tlargest value\t prefix")
-	for _, g := range ks.Groups {
-		fmt.Fprintf(tw, "%d\t%d\t%d\t%d\t %s\n", g.Keys, g.KeyBytes, g.ValueBytes, g.MaxValue, g.Prefix)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "events: %.1f%% of keys, %.1f%% of bytes\n", ks.EventKeysPct, ks.EventBytesPct)
-	for _, k := range ks.Largest {
-		fmt.Fprintf(w, "largest: %d B %s\n", k.Bytes, k.Key)
-	}
-	fmt.Fprintf(w, "%d objects over 1 MiB (etcd refuses requests over 1.5 MiB)\n", len(ks.NearLimit))
-	return nil
+	return writeFinding(cmd.OutOrStdout(), o.output, ks)
 }

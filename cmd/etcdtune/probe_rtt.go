@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -32,7 +30,7 @@ func newProbeRTTCommand() *cobra.Command {
 	cmd.Flags().IntVar(&o.samples, "samples", 1000, "timed requests to each member")
 	addMetricsURLsFlag(cmd, &o.metricsURLs)
 	o.peers.addFlags(cmd)
-	cmd.Flags().StringVarP(&o.output, "output", "o", outputTable, "output format: table or json (the result file's probes.rtt)")
+	addProbeOutputFlag(cmd.Flags(), &o.output, "rtt")
 	return cmd
 }
 
@@ -45,7 +43,7 @@ func (o *probeRTTOptions) run(cmd *cobra.Command) error {
 	if err != nil || res == nil {
 		return err
 	}
-	return writeFinding(cmd.OutOrStdout(), o.output, res, func(w io.Writer) error { return rttTable(w, res) })
+	return writeFinding(cmd.OutOrStdout(), o.output, res)
 }
 
 // measure times the client round trips and reads etcd's peer figures, and
@@ -104,37 +102,4 @@ func openProbeTarget(cmd *cobra.Command, conn *connOptions, output string, valid
 			buildinfo.EtcdVersion(), describeDataDir(topts.DataDir))
 	}
 	return etcdconn.Open(cmd.Context(), topts, 1)
-}
-
-func rttTable(w io.Writer, r *probes.RTT) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	if len(r.Members) > 0 { // none when only --peer-urls were timed
-		fmt.Fprintf(tw, "client -> member (%s)\n", r.Method)
-		fmt.Fprintln(tw, "ENDPOINT\tSAMPLES\tERRORS\tP50 ms\tP90 ms\tP99 ms\tMAX ms\tMEAN ms")
-		for _, m := range r.Members {
-			fmt.Fprintf(tw, "%s\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\n", m.Endpoint, m.Samples, m.Errors, m.P50Ms, m.P90Ms, m.P99Ms, m.MaxMs, m.MeanMs)
-		}
-	}
-	fmt.Fprintln(tw, "\npeer -> peer (etcd_network_peer_round_trip_time_seconds, or timed GET /raft/probing from this host)")
-	fmt.Fprintln(tw, "FROM\tTO\tOBSERVATIONS\tMEAN ms\tP99 ms\tP99 BUCKET ms")
-	for _, p := range r.Peers {
-		bucket := bucketText(p.P99)
-		if p.Source != "" {
-			bucket = "exact (timed)"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%.2f\t%.2f\t%s\n", p.From, p.To, p.Observations, p.MeanMs, p.P99.Ms, bucket)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	_, err := fmt.Fprintf(w, "note: %s\n", r.PeerNote)
-	return err
-}
-
-// bucketText shows a quantile's bucket, the only thing certain about it.
-func bucketText(q probes.Quantile) string {
-	if q.UpperMs < 0 {
-		return fmt.Sprintf("> %.1f", q.LowerMs)
-	}
-	return fmt.Sprintf("(%.1f, %.1f]", q.LowerMs, q.UpperMs)
 }

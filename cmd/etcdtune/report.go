@@ -3,21 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/etcdtune/etcdtune/reports"
-)
-
-// Formats of report -o.
-const (
-	outputHTML = "html"
-	outputMD   = "md"
-	outputText = "text"
 )
 
 // defaultReportDir is where report (and run) put the report folder.
@@ -45,17 +36,17 @@ pull-request comment, -o text the terminal verdict, -o json the result itself.`,
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&o.dir, "dir", defaultReportDir, "html: the report folder")
-	fs.StringVarP(&o.output, "output", "o", outputHTML, "output format: html (a folder), md, text or json (to stdout)")
+	addOutputFlag(fs, &o.output, reports.ReportFormats, " (to stdout)")
 	fs.BoolVar(&o.force, "force", false, "html: write into a folder that is not empty (files of the report's names are replaced, nothing is deleted)")
 	return cmd
 }
 
 func (o *reportOptions) run(cmd *cobra.Command, path string) error {
-	write, err := o.writer()
+	write, err := reports.ReportFormats.Writer(o.output)
 	if err != nil {
-		return err
+		return badInput(err)
 	}
-	if o.output == outputHTML {
+	if o.output == reports.FormatHTML {
 		if err := checkReportDir(o.dir, o.force); err != nil {
 			return err
 		}
@@ -64,28 +55,7 @@ func (o *reportOptions) run(cmd *cobra.Command, path string) error {
 	if err != nil {
 		return badInput(fmt.Errorf("report: %w", err))
 	}
-	return write(cmd.OutOrStdout(), res)
-}
-
-// writer is the reporter of the format.
-func (o *reportOptions) writer() (func(io.Writer, *reports.Result) error, error) {
-	switch o.output {
-	case outputHTML:
-		return func(w io.Writer, r *reports.Result) error {
-			if err := reports.WriteReport(o.dir, r); err != nil {
-				return err
-			}
-			_, err := fmt.Fprintf(w, "report: %s\n", filepath.Join(o.dir, reports.ReportFile))
-			return err
-		}, nil
-	case outputMD:
-		return reports.WriteMarkdown, nil
-	case outputText:
-		return reports.WriteVerdict, nil
-	case outputJSON:
-		return reports.WriteJSON, nil
-	}
-	return nil, badInput(fmt.Errorf("unknown --output %q: use html, md, text or json", o.output))
+	return write(cmd.OutOrStdout(), res, o.dir)
 }
 
 // checkReportDir refuses a folder that holds anything, unless force: a
