@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -34,6 +35,9 @@ type Options struct {
 	// QuotaBackendBytes is the embedded etcd's --quota-backend-bytes; 0
 	// keeps etcd's default.
 	QuotaBackendBytes int64
+	// EmbeddedStderr receives the embedded etcd's logs (errors only);
+	// os.Stderr when nil.
+	EmbeddedStderr io.Writer
 }
 
 // UnreachableError means the target could not be reached or used: a wrong
@@ -92,7 +96,8 @@ func (t *Target) startEmbedded(ctx context.Context) error {
 		}
 		t.tempDir, dir = tmp, tmp
 	}
-	e, err := localetcd.StartEmbedded(ctx, localetcd.EmbeddedConfig{DataDir: dir, QuotaBackendBytes: t.opts.QuotaBackendBytes})
+	e, err := localetcd.StartEmbedded(ctx, localetcd.EmbeddedConfig{DataDir: dir, QuotaBackendBytes: t.opts.QuotaBackendBytes,
+		Stderr: t.opts.EmbeddedStderr})
 	if err != nil {
 		t.removeTemp()
 		return fmt.Errorf("start embedded etcd in %s: %w", dir, err)

@@ -127,7 +127,7 @@ func runBench(cmd *cobra.Command, o *benchOptions, newWorkload func() (workloads
 	if err := applyEnv(cmd.Flags()); err != nil {
 		return err
 	}
-	topts, err := o.conn.targetOptions()
+	topts, err := o.conn.targetOptions(cmd.ErrOrStderr())
 	if err != nil {
 		return err
 	}
