@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -35,6 +36,9 @@ type Options struct {
 	// QuotaBackendBytes is the embedded etcd's --quota-backend-bytes; 0
 	// keeps etcd's default.
 	QuotaBackendBytes int64
+	// EmbeddedStderr receives the embedded etcd's logs (errors only);
+	// os.Stderr when nil.
+	EmbeddedStderr io.Writer
 }
 
 // Unreachable is "what: err" marked as the target being unusable: a wrong
@@ -89,7 +93,8 @@ func (t *Target) startEmbedded(ctx context.Context) error {
 		}
 		t.tempDir, dir = tmp, tmp
 	}
-	e, err := localetcd.StartEmbedded(ctx, localetcd.EmbeddedConfig{DataDir: dir, QuotaBackendBytes: t.opts.QuotaBackendBytes})
+	e, err := localetcd.StartEmbedded(ctx, localetcd.EmbeddedConfig{DataDir: dir, QuotaBackendBytes: t.opts.QuotaBackendBytes,
+		Stderr: t.opts.EmbeddedStderr})
 	if err != nil {
 		t.removeTemp()
 		return fmt.Errorf("start embedded etcd in %s: %w", dir, err)

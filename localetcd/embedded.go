@@ -67,7 +67,7 @@ func StartEmbedded(ctx context.Context, cfg EmbeddedConfig) (*Embedded, error) {
 // launchEmbedded starts the member without waiting for it to be ready, which
 // lets a cluster start all its members before any of them can have quorum.
 func launchEmbedded(cfg EmbeddedConfig, p memberPorts, spec clusterSpec) (*Embedded, error) {
-	log, err := newEtcdLog(cfg.LogLevel, cfg.LogFile)
+	log, err := newEtcdLog(cfg.LogLevel, cfg.LogFile, cfg.Stderr)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package localetcd
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 
 	"go.etcd.io/etcd/server/v3/embed"
@@ -32,6 +33,9 @@ type EmbeddedConfig struct {
 	LogLevel string
 	// LogFile, when set, receives etcd's logs instead of stderr.
 	LogFile string
+	// Stderr is where the logs go without a LogFile; os.Stderr when nil.
+	// A command run in process (its tests) hands its own stderr.
+	Stderr io.Writer
 	// UnsafeNoFsync is --unsafe-no-fsync: faster, loses data on a crash.
 	UnsafeNoFsync bool
 	// ClientTLS, when set, serves clients and /metrics over https with

@@ -2,6 +2,7 @@ package localetcd
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"sync/atomic"
 
@@ -22,8 +23,9 @@ type etcdLog struct {
 	muted  *atomic.Bool
 }
 
-// newEtcdLog logs at level to file, or to stderr when file is empty.
-func newEtcdLog(level, file string) (*etcdLog, error) {
+// newEtcdLog logs at level to file, or to stderr (os.Stderr when nil) when
+// file is empty.
+func newEtcdLog(level, file string, stderr io.Writer) (*etcdLog, error) {
 	lvl, err := zapcore.ParseLevel(level)
 	if err != nil {
 		return nil, fmt.Errorf("etcd log level: %w", err)
@@ -31,7 +33,10 @@ func newEtcdLog(level, file string) (*etcdLog, error) {
 	l := &etcdLog{muted: new(atomic.Bool)}
 	enc := zapcore.NewJSONEncoder(logutil.DefaultZapLoggerConfig.EncoderConfig)
 	if file == "" {
-		sink := zapcore.Lock(os.Stderr)
+		if stderr == nil {
+			stderr = os.Stderr
+		}
+		sink := zapcore.Lock(zapcore.AddSync(stderr))
 		core := terminalCore{Core: zapcore.NewCore(enc, sink, lvl), muted: l.muted}
 		l.logger = zap.New(core, zap.AddCaller(), zap.ErrorOutput(sink))
 		return l, nil

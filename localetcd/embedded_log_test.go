@@ -10,7 +10,7 @@ import (
 
 func TestEtcdLogToFileKeepsEverything(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "etcd.log")
-	l, err := newEtcdLog("info", path)
+	l, err := newEtcdLog("info", path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +27,7 @@ func TestEtcdLogToFileKeepsEverything(t *testing.T) {
 }
 
 func TestTerminalCoreDropsMutedAndBenignEntries(t *testing.T) {
-	l, err := newEtcdLog("info", "")
+	l, err := newEtcdLog("info", "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestTerminalCoreDropsMutedAndBenignEntries(t *testing.T) {
 }
 
 func TestNewEtcdLogRejectsBadLevel(t *testing.T) {
-	if _, err := newEtcdLog("loud", ""); err == nil {
+	if _, err := newEtcdLog("loud", "", nil); err == nil {
 		t.Error("want an error for an unknown level")
 	}
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,13 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	clientv3 "go.etcd.io/etcd/client/v3"
-	"go.uber.org/zap"
 	"sigs.k8s.io/yaml"
 
 	"github.com/etcdtune/etcdtune/advisor"
-	"github.com/etcdtune/etcdtune/localetcd"
-	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
 )
 
 // everySetting is what advise gives when every probe ran: one entry per
@@ -128,89 +123,6 @@ func assertSameSettings(t *testing.T, what string, got, want map[string]string) 
 		if got[k] != v {
 			t.Errorf("%s: %s=%q, want %q", what, k, got[k], v)
 		}
-	}
-}
-
-// realResultFile runs bench put --out and the probes against a real
-// three-member cluster and writes one result file holding them all, as
-// `etcdtune run` will.
-func realResultFile(t *testing.T) string {
-	t.Helper()
-	peerURLs := make([]string, 3)
-	c := etcdtest.ProcessClusterWithConfig(t, localetcd.ProcessClusterConfig{Size: 3,
-		AdvertisePeerURL: func(i int, listen string) (string, error) { peerURLs[i] = listen; return listen, nil }})
-	eps := "--endpoints=" + strings.Join(c.Endpoints(), ",")
-	var metrics []string
-	for _, m := range c.Members() {
-		metrics = append(metrics, m.MetricsURL())
-	}
-	putKubernetesObjects(t, c.Endpoints())
-
-	dir := t.TempDir()
-	path := filepath.Join(dir, "result.json")
-	if r := etcdtune(t, nil, "bench", "put", eps, "--duration", "3s", "--clients", "8", "--conns", "3", "--out", path); r.code != 0 {
-		t.Fatalf("bench put: exit %d, %s", r.code, r.stderr)
-	}
-	found := map[string]json.RawMessage{}
-	for name, args := range map[string][]string{
-		"rtt":      {eps, "--metrics-urls=" + strings.Join(metrics, ","), "--samples=20", "--peer-urls=" + strings.Join(peerURLs, ","), "--peer-samples=10"},
-		"fsync":    {"--path", dir, "--size", "2300000"},
-		"host":     {"--window", "500ms"},
-		"cluster":  {eps, "--metrics-urls=" + strings.Join(metrics, ","), "--window", "2s"},
-		"backup":   {eps, "--discard", "--baseline", "500ms"},
-		"keyspace": {eps},
-	} {
-		r := etcdtune(t, nil, append(append([]string{"probe", name}, args...), "-o", "json")...)
-		if r.code != 0 || !json.Valid([]byte(r.stdout)) {
-			t.Fatalf("probe %s: exit %d, %s", name, r.code, r.stderr)
-		}
-		found[name] = json.RawMessage(r.stdout)
-	}
-	editResult(t, path, func(res map[string]any) {
-		b, _ := json.Marshal(found)
-		var probes map[string]any
-		json.Unmarshal(b, &probes)
-		res["probes"] = probes
-	})
-	return path
-}
-
-// putKubernetesObjects writes a few objects in kube-apiserver's layout for
-// probe keyspace to find (events among them).
-func putKubernetesObjects(t *testing.T, endpoints []string) {
-	t.Helper()
-	cli, err := clientv3.New(clientv3.Config{Endpoints: endpoints, Logger: zap.NewNop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cli.Close()
-	for i := range 20 {
-		for _, kind := range []string{"pods", "events", "configmaps"} {
-			key := fmt.Sprintf("/registry/%s/default/obj-%d", kind, i)
-			if _, err := cli.Put(t.Context(), key, strings.Repeat("x", 500)); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-}
-
-// editResult rewrites a result file through edit, on its generic JSON.
-func editResult(t *testing.T, path string, edit func(map[string]any)) {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var res map[string]any
-	if err := json.Unmarshal(b, &res); err != nil {
-		t.Fatal(err)
-	}
-	edit(res)
-	if b, err = json.Marshal(res); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		t.Fatal(err)
 	}
 }
 

@@ -122,7 +122,7 @@ func runBench(cmd *cobra.Command, o *benchOptions, newWorkload func() (engine.Wo
 	if err := applyEnv(cmd.Flags()); err != nil {
 		return err
 	}
-	topts, err := o.conn.targetOptions()
+	topts, err := o.conn.targetOptions(cmd.ErrOrStderr())
 	if err != nil {
 		return err
 	}

@@ -75,7 +75,7 @@ func runBenchQuota(cmd *cobra.Command, o *quotaOptions) error {
 	if err := applyEnv(cmd.Flags()); err != nil {
 		return err
 	}
-	topts, err := o.conn.targetOptions()
+	topts, err := o.conn.targetOptions(cmd.ErrOrStderr())
 	if err != nil {
 		return err
 	}

@@ -182,21 +182,3 @@ func checkCompareBadInput(t *testing.T, dir, a, b string) {
 		assertOneLineError(t, etcdtune(t, nil, c.args...), 2, c.want)
 	}
 }
-
-func rewriteResult(t *testing.T, from, to string, edit func(map[string]any)) string {
-	t.Helper()
-	b, err := os.ReadFile(from)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var r map[string]any
-	if err := json.Unmarshal(b, &r); err != nil {
-		t.Fatal(err)
-	}
-	edit(r)
-	b, _ = json.Marshal(r)
-	if err := os.WriteFile(to, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return to
-}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -88,8 +89,9 @@ func (o *connOptions) applyKubeadm() {
 	fill(&o.key, "healthcheck-client.key")
 }
 
-// targetOptions validates the flags and turns them into etcdconn.Options.
-func (o *connOptions) targetOptions() (etcdconn.Options, error) {
+// targetOptions validates the flags and turns them into etcdconn.Options;
+// an embedded etcd logs to stderr, the command's.
+func (o *connOptions) targetOptions(stderr io.Writer) (etcdconn.Options, error) {
 	user, password := o.user, o.password
 	if u, p, ok := strings.Cut(user, ":"); ok {
 		if password != "" {
@@ -117,6 +119,6 @@ func (o *connOptions) targetOptions() (etcdconn.Options, error) {
 		Endpoints: o.endpoints, DialTimeout: o.dialTimeout, CommandTimeout: o.commandTimeout,
 		CACert: o.cacert, Cert: o.cert, Key: o.key, User: user, Password: password,
 		InsecureSkipTLSVerify: o.insecureSkipTLSVerify, InsecureTransport: o.insecureTransport,
-		DataDir: o.dataDir,
+		DataDir: o.dataDir, EmbeddedStderr: stderr,
 	}, nil
 }

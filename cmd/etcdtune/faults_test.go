@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -34,14 +32,11 @@ func TestBenchSurvivesFaults(t *testing.T) {
 	}
 
 	out := filepath.Join(t.TempDir(), "faults.json")
-	cmd := exec.Command(binary, "bench", "put", "--endpoints", strings.Join(c.Endpoints(), ","), "--clients", "16", "--conns", "4",
-		"--duration", "9s", "--command-timeout", "2s", "--guard-max-leader-changes", "5", "--out", out)
-	cmd.Env = cleanEnv()
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	done := make(chan runResult, 1)
+	go func() {
+		done <- etcdtune(t, nil, "bench", "put", "--endpoints", strings.Join(c.Endpoints(), ","), "--clients", "16", "--conns", "4",
+			"--duration", "9s", "--command-timeout", "2s", "--guard-max-leader-changes", "5", "--out", out)
+	}()
 	time.Sleep(2 * time.Second)
 	leader, err := c.Leader(ctx)
 	if err != nil {
@@ -66,8 +61,8 @@ func TestBenchSurvivesFaults(t *testing.T) {
 	if err := leader.Restart(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := cmd.Wait(); err != nil {
-		t.Fatalf("bench under faults: %v: %s", err, stderr.String())
+	if r := <-done; r.code != 0 {
+		t.Fatalf("bench under faults: exit %d: %s", r.code, r.stderr)
 	}
 
 	res, err := reports.ReadFile(out)

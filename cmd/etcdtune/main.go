@@ -26,9 +26,10 @@ func main() {
 	os.Exit(run(os.Args[1:]))
 }
 
-// run executes the command line and returns the exit code. The first
-// Ctrl-C cancels the context, so the load stops and the partial result is
-// still written; a second one exits at once.
+// run executes the command line on the process's stdout and stderr and
+// returns the exit code. The first Ctrl-C cancels the context, so the load
+// stops and the partial result is still written; a second one exits at
+// once.
 func run(args []string) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -41,16 +42,5 @@ func run(args []string) int {
 		<-sigs
 		os.Exit(exitInterrupted)
 	}()
-
-	root := newRootCommand()
-	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
-	code := exitCode(err)
-	if err != nil && !isSilent(err) {
-		fmt.Fprintf(os.Stderr, "etcdtune: %s\n", oneLine(err))
-	}
-	if code == exitOK && ctx.Err() != nil {
-		return exitInterrupted
-	}
-	return code
+	return Main(ctx, args, os.Stdout, os.Stderr)
 }

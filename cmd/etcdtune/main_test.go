@@ -3,12 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -18,73 +14,6 @@ import (
 	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
 	"github.com/etcdtune/etcdtune/reports"
 )
-
-// binary is etcdtune built once for the tests that run it as a user would.
-var binary string
-
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "etcdtune-bin-")
-	if err != nil {
-		panic(err)
-	}
-	binary = filepath.Join(dir, "etcdtune")
-	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
-		os.Stderr.Write(out)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-type runResult struct {
-	code           int
-	stdout, stderr string
-}
-
-// etcdtune runs the binary with args and a clean ETCDCTL_* environment.
-func etcdtune(t *testing.T, env []string, args ...string) runResult {
-	t.Helper()
-	cmd := exec.Command(binary, args...)
-	cmd.Env = append(cleanEnv(), env...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	code := 0
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		code = exit.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return runResult{code, stdout.String(), stderr.String()}
-}
-
-func cleanEnv() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "ETCDCTL_") {
-			env = append(env, kv)
-		}
-	}
-	return env
-}
-
-// assertOneLineError checks the contract for bad input: the exit code, one
-// line on stderr that names the problem, and no trace.
-func assertOneLineError(t *testing.T, r runResult, code int, want string) {
-	t.Helper()
-	if r.code != code {
-		t.Errorf("exit code %d, want %d (stderr %q)", r.code, code, r.stderr)
-	}
-	lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
-	if len(lines) != 1 || !strings.Contains(r.stderr, want) {
-		t.Errorf("stderr %q: want one line naming %q", r.stderr, want)
-	}
-	if strings.Contains(r.stderr, "panic") || strings.Contains(r.stderr, "goroutine ") {
-		t.Errorf("a trace reached the user: %s", r.stderr)
-	}
-}
 
 func TestBadInputExits2(t *testing.T) {
 	cases := []struct {
@@ -116,11 +45,17 @@ func TestBadInputExits2(t *testing.T) {
 		r := etcdtune(t, []string{"ETCDCTL_DIAL_TIMEOUT=soon"}, "bench", "put")
 		assertOneLineError(t, r, exitBadInput, "ETCDCTL_DIAL_TIMEOUT")
 	})
+	// The built binary exits with the code too, end to end.
+	t.Run("binary", func(t *testing.T) {
+		assertOneLineError(t, etcdtuneProcess(t, nil, "bench", "put", "--no-such-flag"), exitBadInput, "no-such-flag")
+	})
 }
 
+// Through the built binary: the exit code end to end, and the dial timeout
+// bounds the whole process.
 func TestUnreachableEndpointExits3WithinDialTimeout(t *testing.T) {
 	start := time.Now()
-	r := etcdtune(t, nil, "bench", "put", "--endpoints", "127.0.0.1:1", "--dial-timeout", "1s")
+	r := etcdtuneProcess(t, nil, "bench", "put", "--endpoints", "127.0.0.1:1", "--dial-timeout", "1s")
 	assertOneLineError(t, r, exitUnusable, "127.0.0.1:1")
 	if took := time.Since(start); took > 5*time.Second {
 		t.Errorf("took %v with --dial-timeout 1s", took)
@@ -187,8 +122,7 @@ func TestEnvironmentAndPrefixInUse(t *testing.T) {
 // with end_reason interrupted.
 func TestInterruptWritesPartialResult(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "result.json")
-	cmd := exec.Command(binary, "bench", "put", "--duration", "60s", "--clients", "4", "--conns", "2", "--out", out)
-	cmd.Env = cleanEnv()
+	cmd := binaryCommand(t, nil, "bench", "put", "--duration", "60s", "--clients", "4", "--conns", "2", "--out", out)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Start(); err != nil {
@@ -204,26 +138,5 @@ func TestInterruptWritesPartialResult(t *testing.T) {
 	}
 	if !strings.Contains(stdout.String(), "interrupted") {
 		t.Errorf("the summary does not say the run was interrupted: %s", stdout.String())
-	}
-}
-
-// interruptAfter sends the started command Ctrl-C after a while, waits up
-// to within for it to end, and checks it exits as an interrupted run.
-func interruptAfter(t *testing.T, cmd *exec.Cmd, after, within time.Duration, stderr *bytes.Buffer) {
-	t.Helper()
-	time.Sleep(after)
-	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case <-done:
-	case <-time.After(within):
-		cmd.Process.Kill()
-		t.Fatalf("%s did not stop within %v of Ctrl-C", cmd.Args[1:], within)
-	}
-	if code := cmd.ProcessState.ExitCode(); code != exitInterrupted {
-		t.Errorf("exit code %d, want %d; stderr %s", code, exitInterrupted, stderr.String())
 	}
 }

@@ -35,6 +35,7 @@ func TestMergeThreeAgents(t *testing.T) {
 	dir := t.TempDir()
 	const agents = 3
 	files := make([]string, agents)
+	needBinary(t) // before the agents, which must start apart
 	var wg sync.WaitGroup
 	for i := range agents {
 		files[i] = filepath.Join(dir, fmt.Sprintf("agent-%d.json", i))
@@ -47,7 +48,8 @@ func TestMergeThreeAgents(t *testing.T) {
 			if i == 2 { // one agent by flag, the others as an Indexed Job's pods
 				env = nil
 			}
-			r := etcdtune(t, env, "bench", "put", "--endpoints", e.Endpoints()[0], "--agents", fmt.Sprint(agents),
+			// Processes: each agent has its own environment.
+			r := etcdtuneProcess(t, env, "bench", "put", "--endpoints", e.Endpoints()[0], "--agents", fmt.Sprint(agents),
 				"--agent-index", fmt.Sprint(i), "--rate", "600", "--conns", "2", "--duration", "2s", "--out", files[i], "-o", "json")
 			if r.code != 0 {
 				t.Errorf("agent %d: exit %d: %s", i, r.code, r.stderr)

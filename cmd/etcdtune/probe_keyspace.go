@@ -50,7 +50,7 @@ func (o *probeKeyspaceOptions) run(cmd *cobra.Command) error {
 	if err := o.keyspace.Validate(); err != nil {
 		return badInput(err)
 	}
-	topts, err := o.conn.targetOptions()
+	topts, err := o.conn.targetOptions(cmd.ErrOrStderr())
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -86,16 +85,5 @@ func TestProbeNetJSON(t *testing.T) {
 	r := etcdtune(t, nil, "probe", "backup", "--endpoints", ep, "--discard", "--baseline", "200ms")
 	if r.code != 0 || !strings.Contains(r.stdout, "discarded") {
 		t.Errorf("backup --discard: exit %d, %q %q", r.code, r.stdout, r.stderr)
-	}
-}
-
-func runFinding(t *testing.T, v any, args ...string) {
-	t.Helper()
-	r := etcdtune(t, nil, args...)
-	if r.code != 0 {
-		t.Fatalf("%v: exit %d, stderr %q", args, r.code, r.stderr)
-	}
-	if err := json.Unmarshal([]byte(r.stdout), v); err != nil {
-		t.Fatalf("%v: %v in %q", args, err, r.stdout)
 	}
 }

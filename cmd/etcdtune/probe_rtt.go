@@ -87,7 +87,7 @@ func openProbeTarget(cmd *cobra.Command, conn *connOptions, output string, valid
 	if err := applyEnv(cmd.Flags()); err != nil {
 		return nil, err
 	}
-	topts, err := conn.targetOptions()
+	topts, err := conn.targetOptions(cmd.ErrOrStderr())
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,70 +12,6 @@ import (
 
 	"github.com/etcdtune/etcdtune/internal/reporttest"
 )
-
-// realResult makes a result file as a user would, from the built binary
-// against an embedded etcd: bench put, the fsync, host and rtt probes in
-// its probes section, and the advice of `advise --from` on it.
-func realResult(t *testing.T, dir string) string {
-	t.Helper()
-	path := filepath.Join(dir, "result.json")
-	if r := etcdtune(t, nil, "bench", "put", "--total", "3000", "--clients", "16", "--conns", "4", "--out", path, "-o", "json"); r.code != 0 {
-		t.Fatalf("bench put: exit %d: %s", r.code, r.stderr)
-	}
-	var res map[string]any
-	readJSON(t, path, &res)
-	probes := map[string]any{}
-	for name, args := range map[string][]string{
-		"fsync": {"probe", "fsync", "--path", dir, "--size", "2300000", "-o", "json"},
-		"host":  {"probe", "host", "-o", "json"},
-		"rtt":   {"probe", "rtt", "--samples", "100", "-o", "json"},
-	} {
-		r := etcdtune(t, nil, args...)
-		if r.code != 0 {
-			t.Fatalf("probe %s: exit %d: %s", name, r.code, r.stderr)
-		}
-		var finding any
-		if err := json.Unmarshal([]byte(r.stdout), &finding); err != nil {
-			t.Fatalf("probe %s -o json: %v", name, err)
-		}
-		probes[name] = finding
-	}
-	res["probes"] = probes
-	writeJSON(t, path, res)
-	r := etcdtune(t, nil, "advise", "--from", path, "-o", "json")
-	if r.code != 0 {
-		t.Fatalf("advise --from: exit %d: %s", r.code, r.stderr)
-	}
-	var advice any
-	if err := json.Unmarshal([]byte(r.stdout), &advice); err != nil {
-		t.Fatal(err)
-	}
-	res["advice"] = advice
-	writeJSON(t, path, res)
-	return path
-}
-
-func readJSON(t *testing.T, path string, v any) {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func writeJSON(t *testing.T, path string, v any) {
-	t.Helper()
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
 
 func TestReportFromARealRun(t *testing.T) {
 	if testing.Short() {

@@ -126,7 +126,7 @@ func (o *runOptions) options(cmd *cobra.Command) (runner.Options, string, error)
 	if err := applyEnv(cmd.Flags()); err != nil {
 		return runner.Options{}, "", err
 	}
-	topts, err := o.conn.targetOptions()
+	topts, err := o.conn.targetOptions(cmd.ErrOrStderr())
 	if err != nil {
 		return runner.Options{}, "", err
 	}

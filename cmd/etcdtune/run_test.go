@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,24 +16,6 @@ import (
 // quickBound is how long run --quick may take in a test: the README
 // promises 60 s on a 2-core machine; the test machine may be busier.
 const quickBound = 120 * time.Second
-
-// runIn runs the binary in dir (where the embedded etcd's default data dir
-// goes) and says how long it took.
-func runIn(t *testing.T, dir string, args ...string) (runResult, time.Duration) {
-	t.Helper()
-	cmd := exec.Command(binary, args...)
-	cmd.Dir, cmd.Env = dir, cleanEnv()
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	start := time.Now()
-	err := cmd.Run()
-	took := time.Since(start)
-	var exit *exec.ExitError
-	if err != nil && !errors.As(err, &exit) {
-		t.Fatal(err)
-	}
-	return runResult{cmd.ProcessState.ExitCode(), stdout.String(), stderr.String()}, took
-}
 
 func TestRunBadInputExits2(t *testing.T) {
 	used := t.TempDir()
@@ -143,8 +124,8 @@ func TestRunFailOn(t *testing.T) {
 // the report of what was measured is written, and the exit code is 130.
 func TestRunInterrupted(t *testing.T) {
 	cwd := t.TempDir()
-	cmd := exec.Command(binary, "run", "--quick", "--dir", "out")
-	cmd.Dir, cmd.Env = cwd, cleanEnv()
+	cmd := binaryCommand(t, nil, "run", "--quick", "--dir", "out")
+	cmd.Dir = cwd
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
@@ -184,11 +165,6 @@ func verdictsOf(res *reports.Result) map[string]string {
 		}
 	}
 	return v
-}
-
-func lastLine(s string) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	return lines[len(lines)-1]
 }
 
 // assertOnlyEntry checks that dir holds name and nothing else.
