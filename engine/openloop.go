@@ -18,84 +18,122 @@ const lateSend = time.Millisecond
 // ended the run.
 func (e *engine) runOpen(ctx context.Context) bool {
 	pacer := ConstantPacer{Rate: e.cfg.Rate}
-	work := make(chan time.Duration)
-	var wg sync.WaitGroup
-	startWorker := func(id int) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			e.openWorker(id, work)
-		}()
-	}
-
-	var end <-chan time.Time
+	d := &dispatcher{e: e, ctx: ctx, work: make(chan time.Duration), wait: time.NewTimer(time.Hour)}
+	defer d.wait.Stop()
 	if e.cfg.Duration > 0 {
 		t := time.NewTimer(e.cfg.Warmup + e.cfg.Duration)
 		defer t.Stop()
-		end = t.C
+		d.end = t.C
 	}
-	wait := time.NewTimer(time.Hour)
-	defer wait.Stop()
+	e.open.MaxInflight = e.cfg.MaxInflight
+	measured, interrupted := d.run(pacer)
+	close(d.work)
+	d.wg.Wait()
+	e.open.PeakInflight = d.workers
+	e.closeSchedule(pacer, measured, interrupted)
+	return interrupted
+}
 
-	st := &e.open
-	st.MaxInflight = e.cfg.MaxInflight
-	workers := 0
-	interrupted := false
-	var measured int64
-dispatch:
+// dispatcher is the open loop's sending side: it waits for each send's
+// intended time and hands the send to a worker.
+type dispatcher struct {
+	e       *engine
+	ctx     context.Context
+	work    chan time.Duration // intended send times, to the workers
+	wg      sync.WaitGroup
+	workers int
+	end     <-chan time.Time // the end of the window (nil for --total)
+	wait    *time.Timer      // reused for every wait, no timer per send
+}
+
+// dispatchStop is why a dispatch step stopped the loop, if it did.
+type dispatchStop int
+
+const (
+	goOn dispatchStop = iota
+	windowEnded
+	interruptedByCtx
+)
+
+// run dispatches until the window or the total is done, or ctx ends; it
+// returns the sends in the measured window and whether ctx ended the run.
+func (d *dispatcher) run(pacer ConstantPacer) (measured int64, interrupted bool) {
+	cfg := d.e.cfg
 	for i := uint64(0); ; i++ {
 		intended := pacer.Intended(i)
-		if e.cfg.Duration > 0 && intended >= e.cfg.Warmup+e.cfg.Duration {
-			break
+		if cfg.Duration > 0 && intended >= cfg.Warmup+cfg.Duration {
+			return measured, false
 		}
-		inWindow := intended >= e.cfg.Warmup
-		if inWindow && e.cfg.Total > 0 && measured >= e.cfg.Total {
-			break
+		inWindow := intended >= cfg.Warmup
+		if inWindow && cfg.Total > 0 && measured >= cfg.Total {
+			return measured, false
 		}
-		if d := intended - e.since(); d > 0 {
-			wait.Reset(d)
-			select {
-			case <-wait.C:
-			case <-end:
-				break dispatch
-			case <-ctx.Done():
-				interrupted = true
-				break dispatch
-			}
+		if stop := d.waitFor(intended); stop != goOn {
+			return measured, stop == interruptedByCtx
 		}
-		select {
-		case work <- intended:
-		default:
-			if workers < e.cfg.MaxInflight {
-				startWorker(workers)
-				workers++
-				work <- intended
-				break
-			}
-			st.InflightLimitHits++
-			select {
-			case work <- intended:
-			case <-end:
-				break dispatch
-			case <-ctx.Done():
-				interrupted = true
-				break dispatch
-			}
+		if stop := d.hand(intended); stop != goOn {
+			return measured, stop == interruptedByCtx
 		}
-		e.noteSend(intended, inWindow)
+		d.e.noteSend(intended, inWindow)
 		if inWindow {
 			measured++
 		}
-		if ctx.Err() != nil {
-			interrupted = true
-			break
+		if d.ctx.Err() != nil {
+			return measured, true
 		}
 	}
-	close(work)
-	wg.Wait()
-	st.PeakInflight = workers
-	e.closeSchedule(pacer, measured, interrupted)
-	return interrupted
+}
+
+// waitFor sleeps until the send's intended time, unless the window or ctx
+// ends first.
+func (d *dispatcher) waitFor(intended time.Duration) dispatchStop {
+	wait := intended - d.e.since()
+	if wait <= 0 {
+		return goOn
+	}
+	d.wait.Reset(wait)
+	select {
+	case <-d.wait.C:
+		return goOn
+	case <-d.end:
+		return windowEnded
+	case <-d.ctx.Done():
+		return interruptedByCtx
+	}
+}
+
+// hand gives the send to an idle worker, or to a new one while fewer than
+// MaxInflight run; at the bound it waits for a worker (counted as a hit).
+func (d *dispatcher) hand(intended time.Duration) dispatchStop {
+	select {
+	case d.work <- intended:
+		return goOn
+	default:
+	}
+	if d.workers < d.e.cfg.MaxInflight {
+		d.startWorker()
+		d.work <- intended
+		return goOn
+	}
+	d.e.open.InflightLimitHits++
+	select {
+	case d.work <- intended:
+		return goOn
+	case <-d.end:
+		return windowEnded
+	case <-d.ctx.Done():
+		return interruptedByCtx
+	}
+}
+
+func (d *dispatcher) startWorker() {
+	id := d.workers
+	d.workers++
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		d.e.openWorker(id, d.work)
+	}()
 }
 
 // noteSend keeps the lag statistics of a send that just went out.
