@@ -11,6 +11,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/etcdtune/etcdtune/fault"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // GuardLimits are the production guard's limits (the --guard-* flags).
@@ -128,7 +129,7 @@ func (g *Guard) Stop() {
 
 // Annotate writes what the guard saw into the run's result: the leader
 // changes of each second in the series, and in all. Call it after the run.
-func (g *Guard) Annotate(r *Result) {
+func (g *Guard) Annotate(r *result.Workload) {
 	if r == nil {
 		return
 	}
@@ -147,7 +148,7 @@ func (g *Guard) LeaderChanges() int { return int(g.changes.Load()) }
 // Check is Config.Guard: the reason to stop after second p, or "". The
 // clock calls it once per closed second, in order, which is what lets
 // Annotate put each second's leader changes on the series.
-func (g *Guard) Check(p SeriesPoint) string {
+func (g *Guard) Check(p result.SeriesPoint) string {
 	n := g.changes.Load()
 	g.marks = append(g.marks, n-g.seen)
 	g.seen = n
@@ -167,7 +168,7 @@ func (g *Guard) Check(p SeriesPoint) string {
 	return g.checkP99(p)
 }
 
-func (g *Guard) checkP99(p SeriesPoint) string {
+func (g *Guard) checkP99(p result.SeriesPoint) string {
 	limitMs := float64(g.limits.MaxP99) / float64(time.Millisecond)
 	if limitMs <= 0 || p.P99Ms <= limitMs {
 		g.slowSecs = 0

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/etcdtune/etcdtune/advisor"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // verdictOrder is the order areas are shown in: the machine first (disk,
@@ -19,10 +19,10 @@ var verdictOrder = []string{"disk", "network", "throughput", "latency", "stabili
 const notMeasuredVerdict = "N/A"
 
 // Verdicts returns the advice's verdict entries in the report's order.
-func Verdicts(advice []advisor.Advice) []advisor.Advice {
-	var out []advisor.Advice
+func Verdicts(advice []result.Advice) []result.Advice {
+	var out []result.Advice
 	for _, a := range advice {
-		if a.Scope == advisor.ScopeVerdict {
+		if a.Scope == result.ScopeVerdict {
 			out = append(out, a)
 		}
 	}
@@ -32,13 +32,13 @@ func Verdicts(advice []advisor.Advice) []advisor.Advice {
 		}
 		return len(verdictOrder)
 	}
-	slices.SortStableFunc(out, func(a, b advisor.Advice) int { return rank(a.Setting) - rank(b.Setting) })
+	slices.SortStableFunc(out, func(a, b result.Advice) int { return rank(a.Setting) - rank(b.Setting) })
 	return out
 }
 
 // verdictValue is PASS, WARN or FAIL, or N/A when not measured.
-func verdictValue(a advisor.Advice) string {
-	if a.Value == "" || a.Action == advisor.ActionNotMeasured {
+func verdictValue(a result.Advice) string {
+	if a.Value == "" || a.Action == result.ActionNotMeasured {
 		return notMeasuredVerdict
 	}
 	return a.Value
@@ -46,13 +46,13 @@ func verdictValue(a advisor.Advice) string {
 
 // WriteVerdict writes the one-screen verdict of a result: a line per area
 // with the figure behind it, then the settings to use.
-func WriteVerdict(w io.Writer, r *Result) error {
+func WriteVerdict(w io.Writer, r *result.Result) error {
 	return WriteVerdictWithReport(w, r, "")
 }
 
 // WriteVerdictWithReport is WriteVerdict with, last, where the report is
 // (a folder or its report.html; nothing when where is "").
-func WriteVerdictWithReport(w io.Writer, r *Result, where string) error {
+func WriteVerdictWithReport(w io.Writer, r *result.Result, where string) error {
 	fmt.Fprintf(w, "etcdtune verdict: %s\n", describeTarget(r))
 	if r.EndReason != "" && r.EndReason != "completed" {
 		fmt.Fprintf(w, "the run ended early (%s): the verdicts rest on what it measured\n", r.EndReason)
@@ -79,17 +79,17 @@ func WriteVerdictWithReport(w io.Writer, r *Result, where string) error {
 
 // writeSettings writes the flags to use, etcd's and kube-apiserver's, and
 // the operations advised.
-func writeSettings(w io.Writer, advice []advisor.Advice) {
-	etcd := flagLine(advice, advisor.ScopeEtcd)
+func writeSettings(w io.Writer, advice []result.Advice) {
+	etcd := flagLine(advice, result.ScopeEtcd)
 	if etcd == "" {
 		etcd = "(etcd's defaults)"
 	}
 	fmt.Fprintf(w, "settings for etcd:  %s\n", etcd)
-	if api := flagLine(advice, advisor.ScopeAPIServer); api != "" {
+	if api := flagLine(advice, result.ScopeAPIServer); api != "" {
 		fmt.Fprintf(w, "for kube-apiserver: %s\n", api)
 	}
 	for _, a := range advice {
-		if a.Scope == advisor.ScopeOperations && a.Action == advisor.ActionSet {
+		if a.Scope == result.ScopeOperations && a.Action == result.ActionSet {
 			fmt.Fprintf(w, "to do: %s: %s\n", a.Setting, a.Reason)
 		}
 	}
@@ -97,7 +97,7 @@ func writeSettings(w io.Writer, advice []advisor.Advice) {
 
 // flagLine is the advice of a scope as flags: every setting with a value
 // to use, kept ones too, so the line can be pasted as it is.
-func flagLine(advice []advisor.Advice, scope string) string {
+func flagLine(advice []result.Advice, scope string) string {
 	var flags []string
 	for _, a := range applicable(advice, scope) {
 		if a.Value != "(none)" {
