@@ -10,6 +10,7 @@ import (
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 
+	"github.com/etcdtune/etcdtune/etcdconn"
 	"github.com/etcdtune/etcdtune/fault"
 	"github.com/etcdtune/etcdtune/result"
 )
@@ -79,7 +80,7 @@ func (g *Guard) Preflight(ctx context.Context) error {
 		return guardRefused("no member answers its status")
 	}
 	for ep, st := range sts {
-		if st.Leader == 0 {
+		if !st.hasLeader {
 			return guardRefused(ep + " has no leader")
 		}
 		if a := alarmOf(st); a != "" {
@@ -183,20 +184,26 @@ func (g *Guard) checkP99(p result.SeriesPoint) string {
 // statuses asks each member for its status; members that do not answer
 // within the poll interval are left out (a stopped member is what the
 // leader count and the error rate show).
-func (g *Guard) statuses(ctx context.Context) map[string]*clientv3.StatusResponse {
-	out := make(map[string]*clientv3.StatusResponse, len(g.endpoints))
+func (g *Guard) statuses(ctx context.Context) map[string]memberStatus {
+	out := make(map[string]memberStatus, len(g.endpoints))
 	for _, ep := range g.endpoints {
 		cctx, cancel := context.WithTimeout(ctx, guardPollInterval)
-		st, err := g.client.Status(cctx, ep)
+		m, st, err := etcdconn.Status(cctx, g.client, ep)
 		cancel()
 		if err == nil {
-			out[ep] = st
+			out[ep] = memberStatus{m, st.Leader != 0}
 		}
 	}
 	return out
 }
 
-func maxTerm(sts map[string]*clientv3.StatusResponse) uint64 {
+// memberStatus is what the guard reads of a member's status.
+type memberStatus struct {
+	result.Member
+	hasLeader bool // the member knows a leader
+}
+
+func maxTerm(sts map[string]memberStatus) uint64 {
 	var m uint64
 	for _, st := range sts {
 		m = max(m, st.RaftTerm)
@@ -206,7 +213,7 @@ func maxTerm(sts map[string]*clientv3.StatusResponse) uint64 {
 
 // alarmOf is the alarm a member's status reports: etcd lists active
 // alarms in Errors as "memberID:... alarm:NOSPACE".
-func alarmOf(st *clientv3.StatusResponse) string {
+func alarmOf(st memberStatus) string {
 	for _, e := range st.Errors {
 		if strings.Contains(e, "alarm:") {
 			return e

@@ -14,6 +14,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/etcdconn"
 	"github.com/etcdtune/etcdtune/result"
 )
 
@@ -159,8 +160,8 @@ func recoverQuota(ctx context.Context, c *clientv3.Client, endpoints []string, s
 func maxDBSize(ctx context.Context, c *clientv3.Client, endpoints []string) int64 {
 	var m int64
 	for _, ep := range endpoints {
-		if s, err := c.Status(ctx, ep); err == nil {
-			m = max(m, s.DbSize)
+		if s, _, err := etcdconn.Status(ctx, c, ep); err == nil {
+			m = max(m, s.DBSizeBytes)
 		}
 	}
 	return m
