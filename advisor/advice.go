@@ -79,6 +79,6 @@ func Advise(f Findings) []result.Advice {
 	out = append(out, EventsOverrideRule(f))
 	out = append(out, ClusterSizeRule(f))
 	out = append(out, BackupRule(f))
-	out = append(out, DiskVerdict(f), NetworkVerdict(f), CPUMemoryVerdict(f))
+	out = append(out, DiskVerdict(f).Advice(), NetworkVerdict(f).Advice(), CPUMemoryVerdict(f).Advice())
 	return out
 }

@@ -25,6 +25,15 @@ func find(t *testing.T, advice []result.Advice, setting string) result.Advice {
 	return result.Advice{}
 }
 
+// adviceOf is verdicts as the result file stores them.
+func adviceOf(verdicts []result.Verdict) []result.Advice {
+	var out []result.Advice
+	for _, v := range verdicts {
+		out = append(out, v.Advice())
+	}
+	return out
+}
+
 func TestTimingRule(t *testing.T) {
 	cases := []struct {
 		name           string
@@ -209,22 +218,22 @@ func TestVerdicts(t *testing.T) {
 		a    result.Advice
 		want string
 	}{
-		{"fsync well under 10 ms", DiskVerdict(Findings{FsyncP99Ms: M(1.2, "f")}), result.Pass},
-		{"fsync just over 10 ms", DiskVerdict(Findings{FsyncP99Ms: M(10.1, "f")}), result.Warn},
-		{"fsync over 20 ms", DiskVerdict(Findings{FsyncP99Ms: M(25, "f")}), result.Fail},
-		{"slow backend commit", DiskVerdict(Findings{FsyncP99Ms: M(2, "f"), BackendCommitP99Ms: M(40, "m")}), result.Warn},
-		{"LAN", NetworkVerdict(Findings{PeerRTT: peers(0.3, 0.9)}), result.Pass},
-		{"stretched", NetworkVerdict(Findings{PeerRTT: peers(60, 80)}), result.Warn},
-		{"too far", NetworkVerdict(Findings{PeerRTT: peers(150, 200)}), result.Fail},
-		{"enough host", CPUMemoryVerdict(Findings{WriteRateOpsS: M(500, "b"), CPUs: M(8, "h"), MemoryBytes: M(32<<30, "h")}), result.Pass},
-		{"small host for the load", CPUMemoryVerdict(Findings{WriteRateOpsS: M(5000, "b"), CPUs: M(2, "h"), MemoryBytes: M(8<<30, "h")}), result.Warn},
+		{"fsync well under 10 ms", DiskVerdict(Findings{FsyncP99Ms: M(1.2, "f")}).Advice(), result.Pass},
+		{"fsync just over 10 ms", DiskVerdict(Findings{FsyncP99Ms: M(10.1, "f")}).Advice(), result.Warn},
+		{"fsync over 20 ms", DiskVerdict(Findings{FsyncP99Ms: M(25, "f")}).Advice(), result.Fail},
+		{"slow backend commit", DiskVerdict(Findings{FsyncP99Ms: M(2, "f"), BackendCommitP99Ms: M(40, "m")}).Advice(), result.Warn},
+		{"LAN", NetworkVerdict(Findings{PeerRTT: peers(0.3, 0.9)}).Advice(), result.Pass},
+		{"stretched", NetworkVerdict(Findings{PeerRTT: peers(60, 80)}).Advice(), result.Warn},
+		{"too far", NetworkVerdict(Findings{PeerRTT: peers(150, 200)}).Advice(), result.Fail},
+		{"enough host", CPUMemoryVerdict(Findings{WriteRateOpsS: M(500, "b"), CPUs: M(8, "h"), MemoryBytes: M(32<<30, "h")}).Advice(), result.Pass},
+		{"small host for the load", CPUMemoryVerdict(Findings{WriteRateOpsS: M(5000, "b"), CPUs: M(2, "h"), MemoryBytes: M(8<<30, "h")}).Advice(), result.Warn},
 	}
 	for _, c := range cases {
 		if c.a.Value != c.want {
 			t.Errorf("%s: %s, want %s (%s)", c.name, c.a.Value, c.want, c.a.Reason)
 		}
 	}
-	if DiskVerdict(Findings{}).Action != result.ActionNotMeasured || NetworkVerdict(Findings{Members: 3}).Action != result.ActionNotMeasured {
+	if DiskVerdict(Findings{}).Advice().Action != result.ActionNotMeasured || NetworkVerdict(Findings{Members: 3}).Advice().Action != result.ActionNotMeasured {
 		t.Error("verdicts without figures must say not measured")
 	}
 }

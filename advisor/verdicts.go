@@ -19,19 +19,21 @@ const (
 	cpuBusyWarn         = 80
 )
 
-func verdict(setting, value, rule, source, reason string, ev map[string]float64) result.Advice {
-	a := result.Advice{Setting: setting, Scope: result.ScopeVerdict, Value: value, Action: result.ActionKeep, Rule: rule, Source: source, Reason: reason, Evidence: ev}
-	if value != result.Pass {
-		a.Action = result.ActionWarn
-	}
-	return a
+func verdict(area, level, rule, source, reason string, ev map[string]float64) result.Verdict {
+	return result.Verdict{Area: area, Level: level, Rule: rule, Source: source, Reason: reason, Evidence: ev}
+}
+
+// verdictNotMeasured is the verdict of an area whose figure is missing,
+// with the reason notMeasured gives.
+func verdictNotMeasured(area, rule, source, what string) result.Verdict {
+	return result.VerdictOf(notMeasured(area, result.ScopeVerdict, rule, source, what))
 }
 
 // DiskVerdict judges the disk by its fsync tail.
-func DiskVerdict(f Findings) result.Advice {
+func DiskVerdict(f Findings) result.Verdict {
 	const rule = "disk: fsync p99 under 10 ms PASS, under 20 ms WARN (some vendors allow 20), else FAIL; backend commit p99 under 25 ms"
 	if f.FsyncP99Ms == nil {
-		return notMeasured("disk", result.ScopeVerdict, rule, srcHardware, "fsync latency (probe fsync)")
+		return verdictNotMeasured("disk", rule, srcHardware, "fsync latency (probe fsync)")
 	}
 	p99 := f.FsyncP99Ms.Value
 	ev := map[string]float64{"fsync_p99_ms": p99}
@@ -57,13 +59,13 @@ func DiskVerdict(f Findings) result.Advice {
 }
 
 // NetworkVerdict judges the network by the slowest peer round trip.
-func NetworkVerdict(f Findings) result.Advice {
+func NetworkVerdict(f Findings) result.Verdict {
 	const rule = "network: peer RTT p99 under 50 ms PASS, under 150 ms WARN (a stretched cluster; etcd's alert fires at 150 ms), else FAIL"
 	if len(f.PeerRTT) == 0 {
 		if f.Members == 1 {
 			return verdict("network", result.Pass, rule, srcHardware, "a single member has no peer traffic", nil)
 		}
-		return notMeasured("network", result.ScopeVerdict, rule, srcHardware, "peer round-trip time (probe rtt)")
+		return verdictNotMeasured("network", rule, srcHardware, "peer round-trip time (probe rtt)")
 	}
 	_, tail := worstPeer(f.PeerRTT)
 	value := result.Pass
@@ -95,10 +97,10 @@ var hardwareClasses = []hardwareClass{
 
 // CPUMemoryVerdict judges CPUs and memory against the load measured, by
 // etcd's hardware guide.
-func CPUMemoryVerdict(f Findings) result.Advice {
+func CPUMemoryVerdict(f Findings) result.Verdict {
 	const rule = "cpu-memory: etcd's hardware guide by write rate (<200/s: 2 CPUs 8 GiB; <1000/s: 4, 16; <10000/s: 8, 32; more: 16, 64); CPU busy over 80% WARN"
 	if f.WriteRateOpsS == nil || (f.CPUs == nil && f.MemoryBytes == nil) {
-		return notMeasured("cpu-memory", result.ScopeVerdict, rule, srcHardware, "write rate and host facts (probe host)")
+		return verdictNotMeasured("cpu-memory", rule, srcHardware, "write rate and host facts (probe host)")
 	}
 	class := hardwareClasses[len(hardwareClasses)-1]
 	for _, c := range hardwareClasses {

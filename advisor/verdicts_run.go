@@ -42,15 +42,15 @@ const (
 
 // RunVerdicts are the verdicts only a sizing run can give: throughput
 // against the preset's target, write latency, and stability.
-func RunVerdicts(f Findings) []result.Advice {
-	return []result.Advice{ThroughputVerdict(f), LatencyVerdict(f), StabilityVerdict(f)}
+func RunVerdicts(f Findings) []result.Verdict {
+	return []result.Verdict{ThroughputVerdict(f), LatencyVerdict(f), StabilityVerdict(f)}
 }
 
 // ThroughputVerdict judges the write rate achieved against the target.
-func ThroughputVerdict(f Findings) result.Advice {
+func ThroughputVerdict(f Findings) result.Verdict {
 	const rule = "throughput: writes achieved at least 99% of the target rate PASS, at least 90% WARN (etcdctl check perf fails at 90%), else FAIL"
 	if f.WriteTargetOpsS == nil || f.WriteAchievedOpsS == nil || f.WriteTargetOpsS.Value <= 0 {
-		return notMeasured("throughput", result.ScopeVerdict, rule, srcCheckPerf, "writes at a target rate (etcdtune run, or bench put --rate)")
+		return verdictNotMeasured("throughput", rule, srcCheckPerf, "writes at a target rate (etcdtune run, or bench put --rate)")
 	}
 	target, got := f.WriteTargetOpsS.Value, f.WriteAchievedOpsS.Value
 	share := got / target
@@ -70,7 +70,7 @@ func ThroughputVerdict(f Findings) result.Advice {
 }
 
 // LatencyVerdict judges the p99 of writes at the target rate.
-func LatencyVerdict(f Findings) result.Advice {
+func LatencyVerdict(f Findings) result.Verdict {
 	pass := f.WriteP99LimitMs
 	if pass <= 0 {
 		pass = DefaultWriteP99PassMs
@@ -78,7 +78,7 @@ func LatencyVerdict(f Findings) result.Advice {
 	warn := pass * writeP99WarnFactor
 	rule := fmt.Sprintf("latency: p99 of writes at the target rate under %g ms PASS, under %g ms WARN, else FAIL; a slowest request over %d ms turns PASS into WARN", pass, warn, slowestWarnMs)
 	if f.WriteP99Ms == nil {
-		return notMeasured("latency", result.ScopeVerdict, rule, srcHardware, "writes at a target rate (etcdtune run, or bench put --rate)")
+		return verdictNotMeasured("latency", rule, srcHardware, "writes at a target rate (etcdtune run, or bench put --rate)")
 	}
 	p99 := f.WriteP99Ms.Value
 	value := result.Fail
@@ -102,10 +102,10 @@ func LatencyVerdict(f Findings) result.Advice {
 }
 
 // StabilityVerdict judges failed requests and leader changes under load.
-func StabilityVerdict(f Findings) result.Advice {
+func StabilityVerdict(f Findings) result.Verdict {
 	const rule = "stability: no failed request and no leader change PASS; under 1% failed and at most one leader change WARN; else FAIL"
 	if f.LoadRequests == nil || f.LoadRequests.Value <= 0 {
-		return notMeasured("stability", result.ScopeVerdict, rule, srcFAQ, "requests under load (a workload)")
+		return verdictNotMeasured("stability", rule, srcFAQ, "requests under load (a workload)")
 	}
 	errs := 0.0
 	if f.LoadErrors != nil {

@@ -40,7 +40,7 @@ func TestRunVerdicts(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			a := find(t, RunVerdicts(c.f), c.setting)
+			a := find(t, adviceOf(RunVerdicts(c.f)), c.setting)
 			if a.Scope != result.ScopeVerdict {
 				t.Errorf("scope %q, want %q", a.Scope, result.ScopeVerdict)
 			}

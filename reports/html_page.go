@@ -16,7 +16,7 @@ type page struct {
 	Target                    string
 	Command, Started, Ended   string
 	EndReason, Error, Version string
-	Verdicts                  []result.Advice
+	Verdicts                  []result.Verdict
 	EtcdFlags, APIServerFlags string
 	Advice                    []result.Advice
 	Charts                    []chartView // the charts not of one workload

@@ -39,7 +39,7 @@ func writeMarkdownVerdicts(b *strings.Builder, advice []result.Advice) {
 	b.WriteString("### Verdicts\n\n| area | verdict | figure |\n|---|---|---|\n")
 	for _, v := range vs {
 		val := verdictValue(v)
-		fmt.Fprintf(b, "| %s | %s %s | %s |\n", v.Setting, verdictEmoji[val], val, mdEscape(v.Reason))
+		fmt.Fprintf(b, "| %s | %s %s | %s |\n", v.Area, verdictEmoji[val], val, mdEscape(v.Reason))
 	}
 	b.WriteString("\n")
 }

@@ -18,30 +18,25 @@ var verdictOrder = []string{"disk", "network", "throughput", "latency", "stabili
 // notMeasuredVerdict is shown for an area whose figure was not measured.
 const notMeasuredVerdict = "N/A"
 
-// Verdicts returns the advice's verdict entries in the report's order.
-func Verdicts(advice []result.Advice) []result.Advice {
-	var out []result.Advice
-	for _, a := range advice {
-		if a.Scope == result.ScopeVerdict {
-			out = append(out, a)
-		}
-	}
+// Verdicts returns the advice's verdicts in the report's order.
+func Verdicts(advice []result.Advice) []result.Verdict {
+	out := result.VerdictsOf(advice)
 	rank := func(area string) int {
 		if i := slices.Index(verdictOrder, area); i >= 0 {
 			return i
 		}
 		return len(verdictOrder)
 	}
-	slices.SortStableFunc(out, func(a, b result.Advice) int { return rank(a.Setting) - rank(b.Setting) })
+	slices.SortStableFunc(out, func(a, b result.Verdict) int { return rank(a.Area) - rank(b.Area) })
 	return out
 }
 
 // verdictValue is PASS, WARN or FAIL, or N/A when not measured.
-func verdictValue(a result.Advice) string {
-	if a.Value == "" || a.Action == result.ActionNotMeasured {
+func verdictValue(v result.Verdict) string {
+	if !v.Measured() {
 		return notMeasuredVerdict
 	}
-	return a.Value
+	return v.Level
 }
 
 // WriteVerdict writes the one-screen verdict of a result: a line per area
@@ -64,7 +59,7 @@ func WriteVerdictWithReport(w io.Writer, r *result.Result, where string) error {
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, v := range vs {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", strings.ToUpper(v.Setting), verdictValue(v), v.Reason)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", strings.ToUpper(v.Area), verdictValue(v), v.Reason)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

@@ -19,8 +19,8 @@ func TestVerdictsOrder(t *testing.T) {
 		v("network", result.Pass), v("disk", result.Warn),
 	}
 	var got []string
-	for _, a := range Verdicts(advice) {
-		got = append(got, a.Setting)
+	for _, v := range Verdicts(advice) {
+		got = append(got, v.Area)
 	}
 	want := "disk network throughput latency stability cpu-memory zeta alpha"
 	if strings.Join(got, " ") != want {

@@ -28,10 +28,3 @@ type Advice struct {
 	Source   string             `json:"source"`
 	Evidence map[string]float64 `json:"evidence,omitempty"`
 }
-
-// Verdict values.
-const (
-	Pass = "PASS"
-	Warn = "WARN"
-	Fail = "FAIL"
-)

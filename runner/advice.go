@@ -17,7 +17,11 @@ var scale = reports.Scale{FailuresTolerated: 1}
 func Advise(res *result.Result, writeP99LimitMs float64) []result.Advice {
 	f := reports.Findings(res, scale)
 	f.WriteP99LimitMs = writeP99LimitMs
-	return append(advisor.Advise(f), advisor.RunVerdicts(f)...)
+	advice := advisor.Advise(f)
+	for _, v := range advisor.RunVerdicts(f) {
+		advice = append(advice, v.Advice())
+	}
+	return advice
 }
 
 // verdictRank orders the verdicts; not measured ranks lowest.
@@ -38,14 +42,14 @@ func ParseFailOn(level string) (string, error) {
 
 // AtOrAbove returns the verdicts at level or worse (level from
 // ParseFailOn; "" returns none).
-func AtOrAbove(advice []result.Advice, level string) []result.Advice {
+func AtOrAbove(advice []result.Advice, level string) []result.Verdict {
 	if level == "" {
 		return nil
 	}
-	var out []result.Advice
-	for _, a := range advice {
-		if a.Scope == result.ScopeVerdict && verdictRank[a.Value] >= verdictRank[level] {
-			out = append(out, a)
+	var out []result.Verdict
+	for _, v := range result.VerdictsOf(advice) {
+		if verdictRank[v.Level] >= verdictRank[level] {
+			out = append(out, v)
 		}
 	}
 	return out

@@ -69,8 +69,8 @@ func TestFailOn(t *testing.T) {
 			t.Fatal(err)
 		}
 		var got []string
-		for _, a := range AtOrAbove(adv, level) {
-			got = append(got, a.Setting)
+		for _, v := range AtOrAbove(adv, level) {
+			got = append(got, v.Area)
 		}
 		if strings.Join(got, " ") != c.want {
 			t.Errorf("--fail-on %q: %v, want %q", c.level, got, c.want)

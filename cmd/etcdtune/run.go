@@ -170,8 +170,8 @@ func failOnError(res *result.Result, level string) error {
 		return nil
 	}
 	var areas []string
-	for _, a := range bad {
-		areas = append(areas, a.Setting+" "+a.Value)
+	for _, v := range bad {
+		areas = append(areas, v.Area+" "+v.Level)
 	}
 	return fault.Checkf("--fail-on %s: %s", strings.ToLower(level), strings.Join(areas, ", "))
 }
