@@ -3,36 +3,9 @@ package advisor
 import (
 	"fmt"
 	"strconv"
-)
 
-// Actions of a piece of advice.
-const (
-	ActionSet         = "set"          // change the setting to Value
-	ActionKeep        = "keep"         // the current value is right
-	ActionWarn        = "warn"         // a problem no setting fixes, or a verdict that failed
-	ActionNotMeasured = "not_measured" // the figure the rule needs was not measured
+	"github.com/etcdtune/etcdtune/result"
 )
-
-// Scopes say where a setting lives.
-const (
-	ScopeEtcd       = "etcd"
-	ScopeAPIServer  = "kube-apiserver"
-	ScopeOperations = "operations" // what to do, not a flag: defragment, back up
-	ScopeVerdict    = "verdict"    // pass, warn or fail for an area
-)
-
-// Advice is one recommendation, with the figure and rule behind it.
-type Advice struct {
-	Setting  string             `json:"setting"`
-	Scope    string             `json:"scope"`
-	Value    string             `json:"value"`
-	Current  string             `json:"current,omitempty"`
-	Action   string             `json:"action"`
-	Reason   string             `json:"reason"`
-	Rule     string             `json:"rule"`
-	Source   string             `json:"source"`
-	Evidence map[string]float64 `json:"evidence,omitempty"`
-}
 
 // Sources the rules rest on.
 const (
@@ -71,11 +44,11 @@ func (f Findings) current(flag string) string {
 
 // setting builds the advice for a flag with a recommended value, keeping
 // it when the current value is the same.
-func (f Findings) setting(flag, value, rule, source, reason string, ev map[string]float64) Advice {
-	a := Advice{Setting: flag, Scope: ScopeEtcd, Value: value, Current: f.current(flag), Action: ActionSet,
+func (f Findings) setting(flag, value, rule, source, reason string, ev map[string]float64) result.Advice {
+	a := result.Advice{Setting: flag, Scope: result.ScopeEtcd, Value: value, Current: f.current(flag), Action: result.ActionSet,
 		Rule: rule, Source: source, Reason: reason, Evidence: ev}
 	if sameValue(a.Current, value) {
-		a.Action = ActionKeep
+		a.Action = result.ActionKeep
 	}
 	return a
 }
@@ -90,14 +63,14 @@ func sameValue(a, b string) bool {
 }
 
 // notMeasured is the advice of a rule whose figure is missing.
-func notMeasured(setting, scope, rule, source, what string) Advice {
-	return Advice{Setting: setting, Scope: scope, Action: ActionNotMeasured, Rule: rule, Source: source,
+func notMeasured(setting, scope, rule, source, what string) result.Advice {
+	return result.Advice{Setting: setting, Scope: scope, Action: result.ActionNotMeasured, Rule: rule, Source: source,
 		Reason: fmt.Sprintf("not measured: %s; run the probe that measures it, or keep etcd's default", what)}
 }
 
 // Advise runs every rule on the findings.
-func Advise(f Findings) []Advice {
-	var out []Advice
+func Advise(f Findings) []result.Advice {
+	var out []result.Advice
 	out = append(out, TimingRule(f)...)
 	out = append(out, SnapshotCountRule(f)...)
 	out = append(out, QuotaRule(f))
@@ -106,6 +79,6 @@ func Advise(f Findings) []Advice {
 	out = append(out, EventsOverrideRule(f))
 	out = append(out, ClusterSizeRule(f))
 	out = append(out, BackupRule(f))
-	out = append(out, DiskVerdict(f), NetworkVerdict(f), CPUMemoryVerdict(f))
+	out = append(out, DiskVerdict(f).Advice(), NetworkVerdict(f).Advice(), CPUMemoryVerdict(f).Advice())
 	return out
 }

@@ -6,24 +6,26 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // ClusterSizeRule recommends 3 or 5 members from the failures to tolerate
 // and the commit latency each size implies: a commit waits for the quorum,
 // so for the slowest follower the quorum needs.
-func ClusterSizeRule(f Findings) Advice {
+func ClusterSizeRule(f Findings) result.Advice {
 	const rule = "cluster size: 2f+1 members for f tolerated failures (3 or 5); a commit waits for the (quorum-1)-th fastest follower's RTT + fsync"
 	tolerate := f.FailuresTolerated
 	if tolerate < 1 {
 		tolerate = 1
 	}
 	size := 2*tolerate + 1
-	a := Advice{Setting: "cluster-size", Scope: ScopeOperations, Value: strconv.Itoa(size), Action: ActionSet, Rule: rule, Source: srcFailures,
+	a := result.Advice{Setting: "cluster-size", Scope: result.ScopeOperations, Value: strconv.Itoa(size), Action: result.ActionSet, Rule: rule, Source: srcFailures,
 		Evidence: map[string]float64{"failures_tolerated": float64(tolerate)}}
 	if f.Members > 0 {
 		a.Current = strconv.Itoa(f.Members)
 		if f.Members == size {
-			a.Action = ActionKeep
+			a.Action = result.ActionKeep
 		}
 	}
 	reason := fmt.Sprintf("%d members tolerate %d failed at once", size, tolerate)
@@ -33,7 +35,7 @@ func ClusterSizeRule(f Findings) Advice {
 		reason += fmt.Sprintf("; predicted commit latency from the measured RTT and fsync: %.1f ms with 3 members, %.1f ms with 5", c3, c5)
 	}
 	if size > 5 {
-		a.Action = ActionWarn
+		a.Action = result.ActionWarn
 		reason += "; more than 5 members slows every write and is not recommended"
 	}
 	a.Reason = reason
@@ -65,14 +67,14 @@ func predictedCommitMs(f Findings, n int) (float64, bool) {
 }
 
 // BackupRule says how often a snapshot can be taken and from which member.
-func BackupRule(f Findings) Advice {
+func BackupRule(f Findings) result.Advice {
 	const rule = "backup: every max(30 min, 20 x snapshot time); from a follower when the snapshot slows the load"
 	if f.SnapshotSeconds == nil {
-		return notMeasured("backup", ScopeOperations, rule, srcRecovery, "snapshot time (probe backup)")
+		return notMeasured("backup", result.ScopeOperations, rule, srcRecovery, "snapshot time (probe backup)")
 	}
 	every := math.Max(30*60, 20*f.SnapshotSeconds.Value)
 	interval := (time.Duration(roundUp(every, 60)) * time.Second).String()
-	a := Advice{Setting: "backup", Scope: ScopeOperations, Value: "every " + interval, Action: ActionSet, Rule: rule, Source: srcRecovery,
+	a := result.Advice{Setting: "backup", Scope: result.ScopeOperations, Value: "every " + interval, Action: result.ActionSet, Rule: rule, Source: srcRecovery,
 		Evidence: map[string]float64{"snapshot_s": f.SnapshotSeconds.Value}}
 	a.Reason = fmt.Sprintf("a snapshot took %.1f s (%s), so one every %s costs under 5%% of the time", f.SnapshotSeconds.Value, f.SnapshotSeconds.Source, interval)
 	if f.SnapshotImpactMs != nil {

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/etcdtune/etcdtune/result"
 )
 
 func writeFile(t *testing.T, name, text string) string {
@@ -57,7 +59,7 @@ func TestCurrentSources(t *testing.T) {
 	}
 	// The current settings reach the advice.
 	adv := TimingRule(Findings{Members: 3, PeerRTT: peers(0.3, 0.5), Current: m})
-	if hb := find(t, adv, "--heartbeat-interval"); hb.Current != "250" || hb.Action != ActionSet || hb.Value != "100" {
+	if hb := find(t, adv, "--heartbeat-interval"); hb.Current != "250" || hb.Action != result.ActionSet || hb.Value != "100" {
 		t.Errorf("advice against the manifest: %+v", hb)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // Quota limits: etcd's default of 2 GiB and the suggested maximum of 8 GiB
@@ -25,7 +27,7 @@ const (
 
 // QuotaRule recommends --quota-backend-bytes from the db size, its growth
 // and the data the given Kubernetes scale implies.
-func QuotaRule(f Findings) Advice {
+func QuotaRule(f Findings) result.Advice {
 	const rule = "quota: (the largest of the db size, in-use size + 30 days of growth, and the Kubernetes estimate) x 2, rounded up to a GiB, at least 2 GiB; warn above 8 GiB"
 	var need float64
 	var parts []string
@@ -48,13 +50,13 @@ func QuotaRule(f Findings) Advice {
 		parts = append(parts, fmt.Sprintf("an estimated %.0f MiB for %d nodes x %d pods", est/(1<<20), f.Nodes, f.PodsPerNode))
 	}
 	if len(parts) == 0 {
-		return notMeasured("--quota-backend-bytes", ScopeEtcd, rule, srcMaintenance, "db size (probe cluster) or the Kubernetes scale (--nodes, --pods-per-node)")
+		return notMeasured("--quota-backend-bytes", result.ScopeEtcd, rule, srcMaintenance, "db size (probe cluster) or the Kubernetes scale (--nodes, --pods-per-node)")
 	}
 	quota := math.Max(defaultQuotaBytes, roundUp(need*quotaHeadroom, gib))
 	reason := fmt.Sprintf("%s: twice that leaves room for old revisions and fragmentation, so %.0f GiB", joinParts(parts), quota/gib)
 	a := f.setting("--quota-backend-bytes", strconv.FormatInt(int64(quota), 10), rule, srcMaintenance, reason, ev)
 	if quota > maxSuggestedQuota {
-		a.Action = ActionWarn
+		a.Action = result.ActionWarn
 		a.Reason += "; that is over the suggested maximum of 8 GiB: split the data (events to their own cluster) before raising it further"
 	}
 	return a

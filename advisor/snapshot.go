@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // Snapshot rule limits: etcd 3.6's default of 10000 entries; past 100000
@@ -21,12 +23,12 @@ const (
 // SnapshotCountRule recommends --snapshot-count and
 // --snapshot-catchup-entries from the write rate, the entry size and the
 // memory.
-func SnapshotCountRule(f Findings) []Advice {
+func SnapshotCountRule(f Findings) []result.Advice {
 	const rule = "snapshot: keep 10000 unless snapshots would come more than every 30 s (raise to rate x 30 s, at most 100000) or the in-memory log (count + catch-up) x entry size would pass 5% of memory (lower)"
 	if f.WriteRateOpsS == nil {
-		return []Advice{
-			notMeasured("--snapshot-count", ScopeEtcd, rule, srcTuning, "write rate (a put or mixed workload)"),
-			notMeasured("--snapshot-catchup-entries", ScopeEtcd, rule, srcTuning, "write rate (a put or mixed workload)"),
+		return []result.Advice{
+			notMeasured("--snapshot-count", result.ScopeEtcd, rule, srcTuning, "write rate (a put or mixed workload)"),
+			notMeasured("--snapshot-catchup-entries", result.ScopeEtcd, rule, srcTuning, "write rate (a put or mixed workload)"),
 		}
 	}
 	rate := f.WriteRateOpsS.Value
@@ -46,7 +48,7 @@ func SnapshotCountRule(f Findings) []Advice {
 		}
 	}
 	catchup := math.Min(count, math.Max(defaultCatchupEntries, roundUp(rate*catchupSeconds, 1000)))
-	return []Advice{
+	return []result.Advice{
 		f.setting("--snapshot-count", strconv.Itoa(int(count)), rule, srcTuning, why, ev),
 		f.setting("--snapshot-catchup-entries", strconv.Itoa(int(catchup)), rule, srcConfig,
 			fmt.Sprintf("a follower %d s behind at %.0f writes/s lacks %.0f entries; %.0f lets it catch up from the log instead of a full snapshot", catchupSeconds, rate, rate*catchupSeconds, catchup), ev),

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // etcd's timing defaults and limits, in milliseconds (server/embed/config.go).
@@ -41,18 +43,18 @@ func roundUp(v, step float64) float64 { return math.Ceil(v/step) * step }
 
 // TimingRule recommends --heartbeat-interval and --election-timeout from
 // the peer round trips and the disk's fsync tail.
-func TimingRule(f Findings) []Advice {
+func TimingRule(f Findings) []result.Advice {
 	const rule = "timing: heartbeat = max(100, 1.5 x worst mean peer RTT, 2 x fsync p99); election = max(1000, 10 x worst p99 peer RTT, 5 x heartbeat); at most 50000; the same on every member"
 	if len(f.PeerRTT) == 0 {
 		if f.Members == 1 {
-			return []Advice{
+			return []result.Advice{
 				f.setting("--heartbeat-interval", strconv.Itoa(defaultHeartbeatMs), rule, srcTuning, "a single member has no peers: keep the defaults until members join, then measure the peer RTT", nil),
 				f.setting("--election-timeout", strconv.Itoa(defaultElectionMs), rule, srcTuning, "a single member has no peers: keep the defaults until members join", nil),
 			}
 		}
-		return []Advice{
-			notMeasured("--heartbeat-interval", ScopeEtcd, rule, srcTuning, "peer round-trip time (probe rtt)"),
-			notMeasured("--election-timeout", ScopeEtcd, rule, srcTuning, "peer round-trip time (probe rtt)"),
+		return []result.Advice{
+			notMeasured("--heartbeat-interval", result.ScopeEtcd, rule, srcTuning, "peer round-trip time (probe rtt)"),
+			notMeasured("--election-timeout", result.ScopeEtcd, rule, srcTuning, "peer round-trip time (probe rtt)"),
 		}
 	}
 	mean, tail := worstPeer(f.PeerRTT)
@@ -70,14 +72,14 @@ func TimingRule(f Findings) []Advice {
 	hbAdvice := f.setting("--heartbeat-interval", strconv.Itoa(int(hb)), rule, srcTuning,
 		fmt.Sprintf("%s; a heartbeat of %.0f ms covers it (never below etcd's default of 100 ms)", why, hb), ev)
 	if el > maxElectionMs {
-		return []Advice{hbAdvice, {Setting: "--election-timeout", Scope: ScopeEtcd, Value: strconv.Itoa(maxElectionMs),
-			Current: f.current("--election-timeout"), Action: ActionWarn, Rule: rule, Source: srcTuning, Evidence: ev,
+		return []result.Advice{hbAdvice, {Setting: "--election-timeout", Scope: result.ScopeEtcd, Value: strconv.Itoa(maxElectionMs),
+			Current: f.current("--election-timeout"), Action: result.ActionWarn, Rule: rule, Source: srcTuning, Evidence: ev,
 			Reason: fmt.Sprintf("the p99 peer RTT of %.0f ms (%s to %s) needs an election timeout of %.0f ms, over etcd's limit of 50000 ms: this network cannot carry one etcd cluster; keep members within one region", tail.P99Ms, tail.From, tail.To, el)}}
 	}
 	elAdvice := f.setting("--election-timeout", strconv.Itoa(int(el)), rule, srcTuning,
 		fmt.Sprintf("the slowest p99 peer RTT is %.1f ms (%s to %s): %.0f ms is at least 10x that and 5x the heartbeat; closest OpenShift profile: %s",
 			tail.P99Ms, tail.From, tail.To, el, closestProfile(hb, el)), ev)
-	return []Advice{hbAdvice, elAdvice}
+	return []result.Advice{hbAdvice, elAdvice}
 }
 
 // closestProfile names the OpenShift etcd profile nearest to a timing, on

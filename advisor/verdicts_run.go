@@ -1,6 +1,10 @@
 package advisor
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/etcdtune/etcdtune/result"
+)
 
 // Limits of the sizing run's verdicts.
 //
@@ -38,27 +42,27 @@ const (
 
 // RunVerdicts are the verdicts only a sizing run can give: throughput
 // against the preset's target, write latency, and stability.
-func RunVerdicts(f Findings) []Advice {
-	return []Advice{ThroughputVerdict(f), LatencyVerdict(f), StabilityVerdict(f)}
+func RunVerdicts(f Findings) []result.Verdict {
+	return []result.Verdict{ThroughputVerdict(f), LatencyVerdict(f), StabilityVerdict(f)}
 }
 
 // ThroughputVerdict judges the write rate achieved against the target.
-func ThroughputVerdict(f Findings) Advice {
+func ThroughputVerdict(f Findings) result.Verdict {
 	const rule = "throughput: writes achieved at least 99% of the target rate PASS, at least 90% WARN (etcdctl check perf fails at 90%), else FAIL"
 	if f.WriteTargetOpsS == nil || f.WriteAchievedOpsS == nil || f.WriteTargetOpsS.Value <= 0 {
-		return notMeasured("throughput", ScopeVerdict, rule, srcCheckPerf, "writes at a target rate (etcdtune run, or bench put --rate)")
+		return verdictNotMeasured("throughput", rule, srcCheckPerf, "writes at a target rate (etcdtune run, or bench put --rate)")
 	}
 	target, got := f.WriteTargetOpsS.Value, f.WriteAchievedOpsS.Value
 	share := got / target
-	value := Fail
+	value := result.Fail
 	switch {
 	case share >= throughputPassShare:
-		value = Pass
+		value = result.Pass
 	case share >= throughputWarnShare:
-		value = Warn
+		value = result.Warn
 	}
 	reason := fmt.Sprintf("%.0f writes/s achieved against a target of %.0f/s (%.0f%%, %s)", got, target, share*100, f.WriteAchievedOpsS.Source)
-	if value != Pass {
+	if value != result.Pass {
 		reason += ": this cluster cannot take the preset's load; choose a smaller preset, or faster disks and CPUs"
 	}
 	return verdict("throughput", value, rule, srcCheckPerf, reason,
@@ -66,7 +70,7 @@ func ThroughputVerdict(f Findings) Advice {
 }
 
 // LatencyVerdict judges the p99 of writes at the target rate.
-func LatencyVerdict(f Findings) Advice {
+func LatencyVerdict(f Findings) result.Verdict {
 	pass := f.WriteP99LimitMs
 	if pass <= 0 {
 		pass = DefaultWriteP99PassMs
@@ -74,23 +78,23 @@ func LatencyVerdict(f Findings) Advice {
 	warn := pass * writeP99WarnFactor
 	rule := fmt.Sprintf("latency: p99 of writes at the target rate under %g ms PASS, under %g ms WARN, else FAIL; a slowest request over %d ms turns PASS into WARN", pass, warn, slowestWarnMs)
 	if f.WriteP99Ms == nil {
-		return notMeasured("latency", ScopeVerdict, rule, srcHardware, "writes at a target rate (etcdtune run, or bench put --rate)")
+		return verdictNotMeasured("latency", rule, srcHardware, "writes at a target rate (etcdtune run, or bench put --rate)")
 	}
 	p99 := f.WriteP99Ms.Value
-	value := Fail
+	value := result.Fail
 	switch {
 	case p99 < pass:
-		value = Pass
+		value = result.Pass
 	case p99 < warn:
-		value = Warn
+		value = result.Warn
 	}
 	reason := fmt.Sprintf("write p99 %.1f ms (%s) against %g ms", p99, f.WriteP99Ms.Source, pass)
 	ev := map[string]float64{"write_p99_ms": p99, "pass_ms": pass, "warn_ms": warn}
 	if f.WriteMaxMs != nil {
 		ev["write_max_ms"] = f.WriteMaxMs.Value
 		reason += fmt.Sprintf("; slowest %.0f ms", f.WriteMaxMs.Value)
-		if f.WriteMaxMs.Value > slowestWarnMs && value == Pass {
-			value = Warn
+		if f.WriteMaxMs.Value > slowestWarnMs && value == result.Pass {
+			value = result.Warn
 			reason += fmt.Sprintf(", over the %d ms etcdctl check perf allows", slowestWarnMs)
 		}
 	}
@@ -98,10 +102,10 @@ func LatencyVerdict(f Findings) Advice {
 }
 
 // StabilityVerdict judges failed requests and leader changes under load.
-func StabilityVerdict(f Findings) Advice {
+func StabilityVerdict(f Findings) result.Verdict {
 	const rule = "stability: no failed request and no leader change PASS; under 1% failed and at most one leader change WARN; else FAIL"
 	if f.LoadRequests == nil || f.LoadRequests.Value <= 0 {
-		return notMeasured("stability", ScopeVerdict, rule, srcFAQ, "requests under load (a workload)")
+		return verdictNotMeasured("stability", rule, srcFAQ, "requests under load (a workload)")
 	}
 	errs := 0.0
 	if f.LoadErrors != nil {
@@ -118,12 +122,12 @@ func StabilityVerdict(f Findings) Advice {
 	} else {
 		reason += "; leader changes not measured (no server metrics)"
 	}
-	value := Pass
+	value := result.Pass
 	switch {
 	case share >= errorShareFail || changes >= leaderChangesFail:
-		value = Fail
+		value = result.Fail
 	case errs > 0 || changes > 0:
-		value = Warn
+		value = result.Warn
 	}
 	return verdict("stability", value, rule, srcFAQ, reason, ev)
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"maps"
 	"time"
+
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // shortfallWarning is how far below the target rate the achieved rate may
@@ -11,29 +13,29 @@ import (
 const shortfallWarning = 0.01
 
 // result builds the workload's entry of the result file from the recorder.
-func (e *engine) result(startedAt time.Time, window, cpu time.Duration, interrupted bool) *Result {
+func (e *engine) result(startedAt time.Time, window, cpu time.Duration, interrupted bool) *result.Workload {
 	t := e.rec.Totals()
-	r := &Result{
+	r := &result.Workload{
 		Name:         e.wl.Name(),
 		Params:       e.params(),
-		Mode:         ModeClosed,
+		Mode:         result.ModeClosed,
 		StartedAt:    startedAt.UTC().Format(time.RFC3339Nano),
 		DurationS:    window.Seconds(),
 		WarmupS:      e.cfg.Warmup.Seconds(),
-		EndReason:    EndCompleted,
+		EndReason:    result.EndCompleted,
 		Ops:          t.Ops,
 		Errors:       t.Errors,
 		ErrorKinds:   cloneCounts(t.ErrorKinds),
 		WarmupOps:    t.WarmupOps,
 		WarmupErrors: t.WarmupErrors,
-		LatencyMs:    Summarize(t.Latency),
-		Histogram:    EncodeHistogram(t.Latency),
+		LatencyMs:    result.Summarize(t.Latency),
+		Histogram:    result.EncodeHistogram(t.Latency),
 		Series:       e.rec.Series(),
-		Client: ClientStats{CPUSeconds: cpu.Seconds(), MaxRSSBytes: maxRSS(),
+		Client: result.ClientStats{CPUSeconds: cpu.Seconds(), MaxRSSBytes: maxRSS(),
 			LatencyClamp: t.Clamped},
 	}
 	if interrupted {
-		r.EndReason = EndInterrupted
+		r.EndReason = result.EndInterrupted
 	}
 	if window > 0 {
 		r.ThroughputOpsS = float64(t.Ops) / window.Seconds()
@@ -53,12 +55,12 @@ func (e *engine) result(startedAt time.Time, window, cpu time.Duration, interrup
 	return r
 }
 
-func (e *engine) openResult(r *Result, t Totals, window time.Duration) {
-	r.Mode = ModeOpen
+func (e *engine) openResult(r *result.Workload, t Totals, window time.Duration) {
+	r.Mode = result.ModeOpen
 	r.TargetRate = e.cfg.Rate
-	s := Summarize(t.Service)
+	s := result.Summarize(t.Service)
 	r.ServiceLatencyMs = &s
-	r.ServiceHistogram = EncodeHistogram(t.Service)
+	r.ServiceHistogram = result.EncodeHistogram(t.Service)
 	st := e.open
 	if window > 0 {
 		st.AchievedRate = float64(st.Sent) / window.Seconds()
@@ -76,12 +78,12 @@ func (e *engine) openResult(r *Result, t Totals, window time.Duration) {
 	}
 }
 
-func kindStats(kinds []KindTotals) map[string]KindStat {
-	m := make(map[string]KindStat, len(kinds))
+func kindStats(kinds []KindTotals) map[string]result.KindStat {
+	m := make(map[string]result.KindStat, len(kinds))
 	for _, k := range kinds {
-		ks := KindStat{Ops: k.Ops, Errors: k.Errors, LatencyMs: Summarize(k.Latency), Histogram: EncodeHistogram(k.Latency)}
+		ks := result.KindStat{Ops: k.Ops, Errors: k.Errors, LatencyMs: result.Summarize(k.Latency), Histogram: result.EncodeHistogram(k.Latency)}
 		if k.Service != nil {
-			s := Summarize(k.Service)
+			s := result.Summarize(k.Service)
 			ks.ServiceLatencyMs = &s
 		}
 		m[k.Name] = ks

@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/etcdtune/etcdtune/result"
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
@@ -24,12 +25,12 @@ type Config struct {
 	// OnSecond, if set, is called after each second of the measured window
 	// with the time since the run began (warm-up included) and the second's
 	// figures; it runs on the engine's clock goroutine and must be quick.
-	OnSecond func(elapsed time.Duration, p SeriesPoint)
+	OnSecond func(elapsed time.Duration, p result.SeriesPoint)
 	// Guard, if set, is called after each second of the measured window
 	// (after OnSecond, on the clock goroutine, so it must be quick); a
 	// non-empty answer stops the load at once and ends the run "aborted"
 	// with that reason.
-	Guard func(p SeriesPoint) (abortReason string)
+	Guard func(p result.SeriesPoint) (abortReason string)
 }
 
 // Validate says what is wrong with the config, naming the flag.
@@ -63,7 +64,7 @@ func (c Config) Validate() error {
 // finish (within the request timeout) and are counted, and the result says
 // end_reason "interrupted". Run does not check or clean the prefix; see
 // Session for that.
-func Run(ctx context.Context, cfg Config, wl Workload, clients []*clientv3.Client) (*Result, error) {
+func Run(ctx context.Context, cfg Config, wl Workload, clients []*clientv3.Client) (*result.Workload, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -88,7 +89,7 @@ type engine struct {
 	rec      *Recorder
 	start    time.Time
 	stopped  atomic.Bool // set when the load must end
-	open     OpenLoopStats
+	open     result.OpenLoopStats
 	watchdog *watchdog
 	abort    context.CancelFunc     // ends the load, as Ctrl-C would
 	aborted  atomic.Pointer[string] // why the guard stopped the load
@@ -101,7 +102,7 @@ func (e *engine) abortWith(reason string) {
 	}
 }
 
-func (e *engine) run(ctx context.Context) *Result {
+func (e *engine) run(ctx context.Context) *result.Workload {
 	// The guard stops the load through this context, so both loops end as
 	// on Ctrl-C (requests in flight finish and are counted).
 	ctx, e.abort = context.WithCancel(ctx)
@@ -123,7 +124,7 @@ func (e *engine) run(ctx context.Context) *Result {
 	cpu := cpuTime() - cpu0
 	res := e.result(startedAt, window, cpu, interrupted)
 	if reason := e.aborted.Load(); reason != nil {
-		res.EndReason, res.AbortReason = EndAborted, *reason
+		res.EndReason, res.AbortReason = result.EndAborted, *reason
 		res.Warnings = append(res.Warnings, "stopped by the guard: "+*reason)
 	}
 	return res

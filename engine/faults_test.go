@@ -7,6 +7,7 @@ import (
 	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/internal/loadtest"
 	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
+	"github.com/etcdtune/etcdtune/result"
 	"github.com/etcdtune/etcdtune/workloads"
 )
 
@@ -23,7 +24,7 @@ func TestOpenLoopShowsPausedServer(t *testing.T) {
 	cfg := engine.Config{Rate: 500, MaxInflight: 50, Duration: duration, RequestTimeout: 10 * time.Second}
 
 	type outcome struct {
-		res *engine.Result
+		res *result.Workload
 		err error
 	}
 	done := make(chan outcome, 1)
@@ -76,7 +77,7 @@ func TestMemberKilledDuringRun(t *testing.T) {
 	wl := loadtest.NewPut(t, workloads.PutOptions{Keys: loadtest.Keys(1000), ValSize: 64})
 	cfg := engine.Config{Clients: 48, Duration: 5 * time.Second, RequestTimeout: 2 * time.Second}
 
-	done := make(chan *engine.Result, 1)
+	done := make(chan *result.Workload, 1)
 	go func() {
 		res, err := engine.Run(t.Context(), cfg, wl, cs)
 		if err != nil {

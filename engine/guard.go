@@ -10,7 +10,9 @@ import (
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 
+	"github.com/etcdtune/etcdtune/etcdconn"
 	"github.com/etcdtune/etcdtune/fault"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // GuardLimits are the production guard's limits (the --guard-* flags).
@@ -78,7 +80,7 @@ func (g *Guard) Preflight(ctx context.Context) error {
 		return guardRefused("no member answers its status")
 	}
 	for ep, st := range sts {
-		if st.Leader == 0 {
+		if !st.hasLeader {
 			return guardRefused(ep + " has no leader")
 		}
 		if a := alarmOf(st); a != "" {
@@ -128,7 +130,7 @@ func (g *Guard) Stop() {
 
 // Annotate writes what the guard saw into the run's result: the leader
 // changes of each second in the series, and in all. Call it after the run.
-func (g *Guard) Annotate(r *Result) {
+func (g *Guard) Annotate(r *result.Workload) {
 	if r == nil {
 		return
 	}
@@ -147,7 +149,7 @@ func (g *Guard) LeaderChanges() int { return int(g.changes.Load()) }
 // Check is Config.Guard: the reason to stop after second p, or "". The
 // clock calls it once per closed second, in order, which is what lets
 // Annotate put each second's leader changes on the series.
-func (g *Guard) Check(p SeriesPoint) string {
+func (g *Guard) Check(p result.SeriesPoint) string {
 	n := g.changes.Load()
 	g.marks = append(g.marks, n-g.seen)
 	g.seen = n
@@ -167,7 +169,7 @@ func (g *Guard) Check(p SeriesPoint) string {
 	return g.checkP99(p)
 }
 
-func (g *Guard) checkP99(p SeriesPoint) string {
+func (g *Guard) checkP99(p result.SeriesPoint) string {
 	limitMs := float64(g.limits.MaxP99) / float64(time.Millisecond)
 	if limitMs <= 0 || p.P99Ms <= limitMs {
 		g.slowSecs = 0
@@ -182,20 +184,26 @@ func (g *Guard) checkP99(p SeriesPoint) string {
 // statuses asks each member for its status; members that do not answer
 // within the poll interval are left out (a stopped member is what the
 // leader count and the error rate show).
-func (g *Guard) statuses(ctx context.Context) map[string]*clientv3.StatusResponse {
-	out := make(map[string]*clientv3.StatusResponse, len(g.endpoints))
+func (g *Guard) statuses(ctx context.Context) map[string]memberStatus {
+	out := make(map[string]memberStatus, len(g.endpoints))
 	for _, ep := range g.endpoints {
 		cctx, cancel := context.WithTimeout(ctx, guardPollInterval)
-		st, err := g.client.Status(cctx, ep)
+		m, st, err := etcdconn.Status(cctx, g.client, ep)
 		cancel()
 		if err == nil {
-			out[ep] = st
+			out[ep] = memberStatus{m, st.Leader != 0}
 		}
 	}
 	return out
 }
 
-func maxTerm(sts map[string]*clientv3.StatusResponse) uint64 {
+// memberStatus is what the guard reads of a member's status.
+type memberStatus struct {
+	result.Member
+	hasLeader bool // the member knows a leader
+}
+
+func maxTerm(sts map[string]memberStatus) uint64 {
 	var m uint64
 	for _, st := range sts {
 		m = max(m, st.RaftTerm)
@@ -205,7 +213,7 @@ func maxTerm(sts map[string]*clientv3.StatusResponse) uint64 {
 
 // alarmOf is the alarm a member's status reports: etcd lists active
 // alarms in Errors as "memberID:... alarm:NOSPACE".
-func alarmOf(st *clientv3.StatusResponse) string {
+func alarmOf(st memberStatus) string {
 	for _, e := range st.Errors {
 		if strings.Contains(e, "alarm:") {
 			return e

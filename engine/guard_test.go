@@ -8,6 +8,7 @@ import (
 
 	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // A cluster whose leader is stopped again and again is stopped by the guard
@@ -18,13 +19,13 @@ func TestGuardStopsLoadOnRepeatedElections(t *testing.T) {
 	limits := engine.GuardLimits{MaxLeaderChanges: 1, MaxErrorRate: 0.9, MaxP99: time.Minute}
 
 	res, _ := guardedRun(t, c, limits, 3*time.Second, nil)
-	if res.EndReason != engine.EndCompleted || res.AbortReason != "" {
+	if res.EndReason != result.EndCompleted || res.AbortReason != "" {
 		t.Fatalf("clean run: end %q, reason %q", res.EndReason, res.AbortReason)
 	}
 
 	res, took := guardedRun(t, c, limits, 60*time.Second, func(ctx context.Context) { stopLeaders(t, ctx, c) })
 	t.Logf("aborted after %v: %s", took.Round(100*time.Millisecond), res.AbortReason)
-	if res.EndReason != engine.EndAborted || !strings.Contains(res.AbortReason, "leader changes") {
+	if res.EndReason != result.EndAborted || !strings.Contains(res.AbortReason, "leader changes") {
 		t.Fatalf("end %q, reason %q, warnings %v", res.EndReason, res.AbortReason, res.Warnings)
 	}
 	if took > 40*time.Second {
@@ -36,15 +37,15 @@ func TestGuardStopsLoadOnRepeatedElections(t *testing.T) {
 // the limit.
 func TestGuardCheckLimits(t *testing.T) {
 	g := engine.NewGuard(nil, nil, engine.GuardLimits{MaxLeaderChanges: 1, MaxErrorRate: 0.1, MaxP99: 100 * time.Millisecond})
-	if r := g.Check(engine.SeriesPoint{Ops: 1000, P99Ms: 5}); r != "" {
+	if r := g.Check(result.SeriesPoint{Ops: 1000, P99Ms: 5}); r != "" {
 		t.Fatalf("healthy second stopped: %s", r)
 	}
-	if r := g.Check(engine.SeriesPoint{Ops: 100, Errors: 400, P99Ms: 5}); !strings.Contains(r, "--guard-max-error-rate") {
+	if r := g.Check(result.SeriesPoint{Ops: 100, Errors: 400, P99Ms: 5}); !strings.Contains(r, "--guard-max-error-rate") {
 		t.Fatalf("25%% errors: %q", r)
 	}
 	g = engine.NewGuard(nil, nil, engine.GuardLimits{MaxP99: 100 * time.Millisecond})
 	for i := 1; i <= 3; i++ {
-		r := g.Check(engine.SeriesPoint{Ops: 10, P99Ms: 500})
+		r := g.Check(result.SeriesPoint{Ops: 10, P99Ms: 500})
 		if (r != "") != (i == 3) {
 			t.Fatalf("slow second %d: %q", i, r)
 		}

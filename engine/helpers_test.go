@@ -13,12 +13,13 @@ import (
 	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/internal/loadtest"
 	"github.com/etcdtune/etcdtune/localetcd"
+	"github.com/etcdtune/etcdtune/result"
 	"github.com/etcdtune/etcdtune/workloads"
 )
 
 // guardedRun runs a put load of duration on c with a guard of limits and
 // returns the result; during it, degrade (if set) runs alongside.
-func guardedRun(t *testing.T, c *localetcd.ProcessCluster, limits engine.GuardLimits, duration time.Duration, degrade func(ctx context.Context)) (*engine.Result, time.Duration) {
+func guardedRun(t *testing.T, c *localetcd.ProcessCluster, limits engine.GuardLimits, duration time.Duration, degrade func(ctx context.Context)) (*result.Workload, time.Duration) {
 	t.Helper()
 	cs := loadtest.Clients(t, 2, c.Endpoints())
 	g := engine.NewGuard(cs[0], c.Endpoints(), limits)

@@ -7,6 +7,7 @@ import (
 	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/internal/loadtest"
 	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
+	"github.com/etcdtune/etcdtune/result"
 	"github.com/etcdtune/etcdtune/workloads"
 )
 
@@ -20,7 +21,7 @@ func TestOpenLoopKeepsRate(t *testing.T) {
 		t.Fatal(err)
 	}
 	ol := res.OpenLoop
-	if ol == nil || res.Mode != engine.ModeOpen {
+	if ol == nil || res.Mode != result.ModeOpen {
 		t.Fatalf("not an open-loop result: %+v", res)
 	}
 	if ol.Scheduled != 1000 || ol.Sent != 1000 || ol.Unsent != 0 || res.Ops != 1000 {

@@ -6,23 +6,8 @@ import (
 	"time"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
+	"github.com/etcdtune/etcdtune/result"
 )
-
-// Every histogram covers 1 µs to 60 s at 3 significant digits: enough for
-// any etcd request, in constant memory (about 140 KB a histogram).
-const (
-	// HistMinMicros is the smallest value a histogram holds: record a
-	// shorter (or negative) latency as this.
-	HistMinMicros = 1
-	histMaxMicros = 60_000_000
-	histDigits    = 3
-)
-
-// NewHistogram returns an empty histogram of the engine's range and
-// precision, for a workload's own figures (lease expiry delays).
-func NewHistogram() *hdr.Histogram {
-	return hdr.New(HistMinMicros, histMaxMicros, histDigits)
-}
 
 // Recorder takes the outcome of every request of a run. Workers record into
 // shards, each with its own lock, so that workers on different cores do not
@@ -34,7 +19,7 @@ type Recorder struct {
 	shards []recorderShard
 	spare  []*hdr.Histogram // one per shard, swapped in by Tick
 	second *hdr.Histogram   // scratch for the merged second
-	series []SeriesPoint
+	series []result.SeriesPoint
 }
 
 type recorderShard struct {
@@ -62,19 +47,19 @@ type kindRecord struct {
 func NewRecorder(kinds []string, open bool) *Recorder {
 	n := 2 * runtime.GOMAXPROCS(0)
 	r := &Recorder{kinds: kinds, open: open, shards: make([]recorderShard, n),
-		spare: make([]*hdr.Histogram, n), second: NewHistogram()}
+		spare: make([]*hdr.Histogram, n), second: result.NewHistogram()}
 	for i := range r.shards {
 		s := &r.shards[i]
 		s.kinds = make([]kindRecord, len(kinds))
 		for k := range s.kinds {
-			s.kinds[k].latency = NewHistogram()
+			s.kinds[k].latency = result.NewHistogram()
 			if open {
-				s.kinds[k].service = NewHistogram()
+				s.kinds[k].service = result.NewHistogram()
 			}
 		}
 		s.errKinds = map[string]int64{}
-		s.second = NewHistogram()
-		r.spare[i] = NewHistogram()
+		s.second = result.NewHistogram()
+		r.spare[i] = result.NewHistogram()
 	}
 	return r
 }
@@ -128,11 +113,11 @@ func (r *Recorder) RecordWarmup(w int, err error) {
 func (s *recorderShard) micros(d time.Duration) int64 {
 	us := d.Microseconds()
 	switch {
-	case us < HistMinMicros:
-		return HistMinMicros
-	case us > histMaxMicros:
+	case us < result.HistMinMicros:
+		return result.HistMinMicros
+	case us > result.HistMaxMicros:
 		s.clamped++
-		return histMaxMicros
+		return result.HistMaxMicros
 	}
 	return us
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
+	"github.com/etcdtune/etcdtune/result"
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 )
 
@@ -36,11 +37,11 @@ func TestRecorderTotalsAndSeries(t *testing.T) {
 	if tot.ErrorKinds["nospace"] != 2 || tot.ErrorKinds["other"] != 1 {
 		t.Errorf("error kinds %v", tot.ErrorKinds)
 	}
-	put := Summarize(tot.Kinds[0].Latency)
+	put := result.Summarize(tot.Kinds[0].Latency)
 	if !near(put.P50, 500) || !near(put.P99, 990) || put.Max < 59_900 {
 		t.Errorf("put latency %+v", put)
 	}
-	svc := Summarize(tot.Kinds[0].Service)
+	svc := result.Summarize(tot.Kinds[0].Service)
 	if !near(svc.P50, 250) {
 		t.Errorf("put service p50 %v, want about 250", svc.P50)
 	}
@@ -85,11 +86,11 @@ func TestRecorderConcurrent(t *testing.T) {
 func near(got, want float64) bool { return math.Abs(got-want) <= want/100 }
 
 func TestEncodeHistogramRoundTrip(t *testing.T) {
-	h := NewHistogram()
+	h := result.NewHistogram()
 	for i := int64(1); i <= 1000; i++ {
 		h.RecordValue(i * 100)
 	}
-	back, err := hdr.Decode([]byte(EncodeHistogram(h)))
+	back, err := hdr.Decode([]byte(result.EncodeHistogram(h)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +144,7 @@ func BenchmarkRecorderRecordParallel(b *testing.B) {
 // A malformed histogram in a result file is an error, not a crash.
 func TestDecodeHistogramRefusesMalformed(t *testing.T) {
 	for _, enc := range []string{"", "AAAA", "not base64!", "HISTFAAAACR42pNpmSzMwMDAxAABzFCaEUzIXJ0="[:12]} {
-		if _, err := DecodeHistogram(enc); err == nil {
+		if _, err := result.DecodeHistogram(enc); err == nil {
 			t.Errorf("DecodeHistogram(%q) gave no error", enc)
 		}
 	}

@@ -1,21 +1,6 @@
 package engine
 
-import (
-	hdr "github.com/HdrHistogram/hdrhistogram-go"
-)
-
-// SeriesPoint is one second of a run: what completed in it.
-type SeriesPoint struct {
-	T      int     `json:"t_s"` // seconds since the measured window began; the point covers (T-1, T]
-	Ops    int64   `json:"ops"`
-	Errors int64   `json:"errors"`
-	P50Ms  float64 `json:"p50_ms"`
-	P99Ms  float64 `json:"p99_ms"`
-	MaxMs  float64 `json:"max_ms"`
-	// LeaderChanges are the elections seen in this second, when a guard
-	// watched the cluster (a remote target).
-	LeaderChanges int64 `json:"leader_changes,omitempty"`
-}
+import "github.com/etcdtune/etcdtune/result"
 
 // Tick closes the current second and appends it to the series as second t.
 // Each shard's current-second histogram is swapped for a cleared spare under
@@ -34,26 +19,12 @@ func (r *Recorder) Tick(t int) {
 		r.second.Merge(r.spare[i])
 		r.spare[i].Reset()
 	}
-	r.series = append(r.series, SeriesPoint{T: t, Ops: ops, Errors: errs,
-		P50Ms: quantileMs(r.second, 50), P99Ms: quantileMs(r.second, 99), MaxMs: maxMs(r.second)})
+	s := result.Summarize(r.second)
+	r.series = append(r.series, result.SeriesPoint{T: t, Ops: ops, Errors: errs, P50Ms: s.P50, P99Ms: s.P99, MaxMs: s.Max})
 }
 
 // Series returns the seconds closed so far.
-func (r *Recorder) Series() []SeriesPoint { return r.series }
-
-func quantileMs(h *hdr.Histogram, percentile float64) float64 {
-	if h.TotalCount() == 0 {
-		return 0
-	}
-	return float64(h.ValueAtPercentile(percentile)) / 1000
-}
-
-func maxMs(h *hdr.Histogram) float64 {
-	if h.TotalCount() == 0 {
-		return 0
-	}
-	return float64(h.Max()) / 1000
-}
+func (r *Recorder) Series() []result.SeriesPoint { return r.series }
 
 // pending reports whether anything was recorded since the last Tick.
 func (r *Recorder) pending() bool {

@@ -10,6 +10,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/etcdtune/etcdtune/fault"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // CleanupTimeout bounds the deletion of a run's keys, which must happen even
@@ -44,7 +45,7 @@ type Session struct {
 
 // Run checks the prefix, prepares, drives the load and cleans up. A result
 // comes back whenever the load ran, also when ctx was cancelled.
-func (s Session) Run(ctx context.Context, wl Workload) (res *Result, err error) {
+func (s Session) Run(ctx context.Context, wl Workload) (res *result.Workload, err error) {
 	if err := s.Config.Validate(); err != nil {
 		return nil, err
 	}

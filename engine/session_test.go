@@ -12,6 +12,7 @@ import (
 	"github.com/etcdtune/etcdtune/fault"
 	"github.com/etcdtune/etcdtune/internal/loadtest"
 	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
+	"github.com/etcdtune/etcdtune/result"
 	"github.com/etcdtune/etcdtune/workloads"
 )
 
@@ -83,7 +84,7 @@ func TestRunInterrupted(t *testing.T) {
 		if took := time.Since(start); took > 10*time.Second {
 			t.Errorf("interrupted run took %v", took)
 		}
-		if res.EndReason != engine.EndInterrupted || res.Ops == 0 || res.DurationS > 5 {
+		if res.EndReason != result.EndInterrupted || res.Ops == 0 || res.DurationS > 5 {
 			t.Errorf("end %q, ops %d, duration %.1fs", res.EndReason, res.Ops, res.DurationS)
 		}
 	}

@@ -1,61 +1,11 @@
 package engine
 
 import (
-	"fmt"
 	"maps"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
+	"github.com/etcdtune/etcdtune/result"
 )
-
-// LatencySummary is the usual cut through a latency histogram, in
-// milliseconds.
-type LatencySummary struct {
-	Min  float64 `json:"min"`
-	Mean float64 `json:"mean"`
-	P50  float64 `json:"p50"`
-	P90  float64 `json:"p90"`
-	P99  float64 `json:"p99"`
-	P999 float64 `json:"p999"`
-	Max  float64 `json:"max"`
-}
-
-// Summarize cuts a histogram of microseconds into a LatencySummary.
-func Summarize(h *hdr.Histogram) LatencySummary {
-	if h == nil || h.TotalCount() == 0 {
-		return LatencySummary{}
-	}
-	return LatencySummary{
-		Min:  float64(h.Min()) / 1000,
-		Mean: h.Mean() / 1000,
-		P50:  quantileMs(h, 50),
-		P90:  quantileMs(h, 90),
-		P99:  quantileMs(h, 99),
-		P999: quantileMs(h, 99.9),
-		Max:  maxMs(h),
-	}
-}
-
-// EncodeHistogram returns HdrHistogram's compressed V2 encoding in base64,
-// which HdrHistogram tools in every language read, and merge keeps exact.
-func EncodeHistogram(h *hdr.Histogram) string {
-	b, err := h.Encode(hdr.V2CompressedEncodingCookieBase)
-	if err != nil {
-		return "" // the only error is an unknown encoding version
-	}
-	return string(b)
-}
-
-// DecodeHistogram reads EncodeHistogram's form back. It never panics:
-// hdrhistogram-go's Decode slices the decoded bytes without checking their
-// length, and a result file is user input.
-func DecodeHistogram(enc string) (h *hdr.Histogram, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			h, err = nil, fmt.Errorf("malformed histogram (%v)", p)
-		}
-	}()
-	return hdr.Decode([]byte(enc))
-}
 
 // Totals is what a recorder holds at the end of a run, merged over shards.
 type Totals struct {
@@ -81,14 +31,14 @@ type KindTotals struct {
 
 // Totals merges the shards. Call it once the workers have stopped.
 func (r *Recorder) Totals() Totals {
-	t := Totals{Latency: NewHistogram(), ErrorKinds: map[string]int64{}}
+	t := Totals{Latency: result.NewHistogram(), ErrorKinds: map[string]int64{}}
 	if r.open {
-		t.Service = NewHistogram()
+		t.Service = result.NewHistogram()
 	}
 	for k, name := range r.kinds {
-		kt := KindTotals{Name: name, Latency: NewHistogram()}
+		kt := KindTotals{Name: name, Latency: result.NewHistogram()}
 		if r.open {
-			kt.Service = NewHistogram()
+			kt.Service = result.NewHistogram()
 		}
 		for i := range r.shards {
 			kr := &r.shards[i].kinds[k]

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/etcdtune/etcdtune/result"
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
@@ -40,5 +41,5 @@ type Sender interface {
 // (watch integrity, CAS conflicts): Finish runs once the load has ended,
 // before the cleanup, and adds them to the result.
 type Finisher interface {
-	Finish(ctx context.Context, r *Result) error
+	Finish(ctx context.Context, r *result.Workload) error
 }

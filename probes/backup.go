@@ -13,6 +13,7 @@ import (
 
 	"github.com/etcdtune/etcdtune/etcdconn"
 	"github.com/etcdtune/etcdtune/fault"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // BackupConfig says how to take the snapshot and load the member meanwhile.
@@ -53,39 +54,6 @@ func (c BackupConfig) Validate() error {
 	return nil
 }
 
-// Backup is the finding of the backup probe (probes.backup).
-type Backup struct {
-	Endpoint    string  `json:"endpoint"`
-	Destination string  `json:"destination"` // "temp file, removed" or "discarded"
-	Bytes       int64   `json:"bytes"`
-	DurationS   float64 `json:"duration_s"`
-	MBPerS      float64 `json:"mb_per_s"` // 10^6 bytes per second
-	// Load is the light load on the same member before and during the
-	// snapshot.
-	Load BackupLoad `json:"load"`
-}
-
-// BackupLoad compares the light load before and during the snapshot.
-type BackupLoad struct {
-	Key    string     `json:"key"`
-	RateHz int        `json:"rate_per_s"`
-	Before LoadSample `json:"before"`
-	During LoadSample `json:"during"`
-	// P99Ratio is during p99 / before p99 over reads and puts (0 when too
-	// few requests ran during the snapshot; see Note).
-	P99Ratio float64 `json:"p99_ratio"`
-	Note     string  `json:"note,omitempty"`
-}
-
-// LoadSample is one phase of the light load.
-type LoadSample struct {
-	Ops    int64   `json:"ops"`
-	Errors int64   `json:"errors"`
-	Read   Latency `json:"read"`
-	Put    Latency `json:"put"`
-	P99Ms  float64 `json:"p99_ms"` // reads and puts together
-}
-
 // minDuringOps is the fewest load requests during the snapshot for which a
 // p99 ratio is given: with fewer, "p99" is just the slowest one or two.
 const minDuringOps = 20
@@ -94,7 +62,7 @@ const minDuringOps = 20
 // save` does, while a light load of serializable reads and puts runs
 // against the same member, and compares the load's latency before and
 // during the snapshot.
-func ProbeBackup(ctx context.Context, t *etcdconn.Target, cfg BackupConfig) (*Backup, error) {
+func ProbeBackup(ctx context.Context, t *etcdconn.Target, cfg BackupConfig) (*result.Backup, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -121,13 +89,13 @@ func ProbeBackup(ctx context.Context, t *etcdconn.Target, cfg BackupConfig) (*Ba
 	case <-time.After(cfg.Baseline):
 	}
 	load.nextPhase()
-	res := &Backup{Endpoint: ep}
-	err = res.snapshot(ctx, cli, cfg)
+	res := &result.Backup{Endpoint: ep}
+	err = snapshot(ctx, res, cli, cfg)
 	before, during := load.stop()
 	if err != nil {
 		return nil, err
 	}
-	res.Load = BackupLoad{Key: key, RateHz: cfg.Rate, Before: before, During: during}
+	res.Load = result.BackupLoad{Key: key, RateHz: cfg.Rate, Before: before, During: during}
 	if during.Ops < minDuringOps {
 		res.Load.Note = fmt.Sprintf("only %d requests ran during the snapshot: too few for a p99 ratio; a larger database gives a firmer figure", during.Ops)
 	} else if before.P99Ms > 0 {
@@ -138,7 +106,7 @@ func ProbeBackup(ctx context.Context, t *etcdconn.Target, cfg BackupConfig) (*Ba
 
 // snapshot streams the member's snapshot to a temp file (removed) or to
 // nowhere, and times it.
-func (b *Backup) snapshot(ctx context.Context, cli *clientv3.Client, cfg BackupConfig) error {
+func snapshot(ctx context.Context, b *result.Backup, cli *clientv3.Client, cfg BackupConfig) error {
 	var w io.Writer = io.Discard
 	b.Destination = "discarded"
 	if !cfg.Discard {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
+	"github.com/etcdtune/etcdtune/result"
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
@@ -27,7 +28,7 @@ type loadPhase struct {
 }
 
 func newLoadPhase() *loadPhase {
-	return &loadPhase{read: newLatencyHistogram(), put: newLatencyHistogram(), all: newLatencyHistogram()}
+	return &loadPhase{read: result.NewHistogram(), put: result.NewHistogram(), all: result.NewHistogram()}
 }
 
 func startLoad(ctx context.Context, cli *clientv3.Client, key string, cfg BackupConfig) *lightLoad {
@@ -90,12 +91,12 @@ func (l *lightLoad) nextPhase() {
 }
 
 // stop ends the load and returns the two phases.
-func (l *lightLoad) stop() (before, during LoadSample) {
+func (l *lightLoad) stop() (before, during result.LoadSample) {
 	l.cancel()
 	<-l.done
 	return l.phases[0].sample(), l.phases[1].sample()
 }
 
-func (p *loadPhase) sample() LoadSample {
-	return LoadSample{Ops: p.ops, Errors: p.errors, Read: latencyOf(p.read), Put: latencyOf(p.put), P99Ms: latencyOf(p.all).P99Ms}
+func (p *loadPhase) sample() result.LoadSample {
+	return result.LoadSample{Ops: p.ops, Errors: p.errors, Read: latencyOf(p.read), Put: latencyOf(p.put), P99Ms: latencyOf(p.all).P99}
 }

@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"time"
 
-	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/etcdtune/etcdtune/etcdconn"
 	"github.com/etcdtune/etcdtune/fault"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // ClusterConfig says how to look at the cluster.
@@ -32,47 +32,9 @@ func (c ClusterConfig) Validate() error {
 	return nil
 }
 
-// Cluster is the finding of the cluster probe (probes.cluster).
-type Cluster struct {
-	ClusterID string          `json:"cluster_id"`
-	Leader    string          `json:"leader"` // member ID, "" if none
-	Members   []ClusterMember `json:"members"`
-	Alarms    []Alarm         `json:"alarms"`
-	Window    *MetricsWindow  `json:"metrics_window"`
-}
-
-// ClusterMember is one member as the member list and, when it is one of the
-// endpoints, its own status show it.
-type ClusterMember struct {
-	ID         string   `json:"id"`
-	Name       string   `json:"name"`
-	IsLearner  bool     `json:"is_learner"`
-	PeerURLs   []string `json:"peer_urls"`
-	ClientURLs []string `json:"client_urls"`
-	// The rest is from Status and the health check of Endpoint, when the
-	// member is one of the endpoints.
-	Endpoint         string   `json:"endpoint,omitempty"`
-	Version          string   `json:"version,omitempty"`
-	IsLeader         bool     `json:"is_leader"`
-	RaftTerm         uint64   `json:"raft_term,omitempty"`
-	RaftIndex        uint64   `json:"raft_index,omitempty"`
-	RaftAppliedIndex uint64   `json:"raft_applied_index,omitempty"`
-	DBSizeBytes      int64    `json:"db_size_bytes,omitempty"`
-	DBInUseBytes     int64    `json:"db_in_use_bytes,omitempty"`
-	Healthy          *bool    `json:"healthy,omitempty"`
-	HealthMs         float64  `json:"health_ms,omitempty"`
-	Errors           []string `json:"errors,omitempty"`
-}
-
-// Alarm is an alarm raised on a member (NOSPACE, CORRUPT).
-type Alarm struct {
-	MemberID string `json:"member_id"`
-	Alarm    string `json:"alarm"`
-}
-
 // ProbeCluster reads the members, their status, health and alarms, then
 // watches the server metrics of every endpoint for cfg.Window.
-func ProbeCluster(ctx context.Context, t *etcdconn.Target, cfg ClusterConfig) (*Cluster, error) {
+func ProbeCluster(ctx context.Context, t *etcdconn.Target, cfg ClusterConfig) (*result.Cluster, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -81,12 +43,12 @@ func ProbeCluster(ctx context.Context, t *etcdconn.Target, cfg ClusterConfig) (*
 		return nil, err
 	}
 	c := t.Clients()[0]
-	res := &Cluster{Alarms: []Alarm{}}
-	if err := res.readMembers(ctx, c, cfg.RequestTimeout); err != nil {
+	res := &result.Cluster{Alarms: []result.Alarm{}}
+	if err := readMembers(ctx, res, c, cfg.RequestTimeout); err != nil {
 		return nil, err
 	}
 	for _, ep := range t.Endpoints() {
-		res.readStatus(ctx, t, ep, cfg.RequestTimeout)
+		readStatus(ctx, res, t, ep, cfg.RequestTimeout)
 	}
 	w, err := WatchMetrics(ctx, t.HTTPClient(), urls, cfg.Window)
 	if err != nil {
@@ -96,7 +58,7 @@ func ProbeCluster(ctx context.Context, t *etcdconn.Target, cfg ClusterConfig) (*
 	return res, nil
 }
 
-func (res *Cluster) readMembers(ctx context.Context, c *clientv3.Client, timeout time.Duration) error {
+func readMembers(ctx context.Context, res *result.Cluster, c *clientv3.Client, timeout time.Duration) error {
 	cctx, cancel := withTimeout(ctx, timeout)
 	defer cancel()
 	ml, err := c.MemberList(cctx)
@@ -105,7 +67,7 @@ func (res *Cluster) readMembers(ctx context.Context, c *clientv3.Client, timeout
 	}
 	res.ClusterID = fmt.Sprintf("%x", ml.Header.ClusterId)
 	for _, m := range ml.Members {
-		res.Members = append(res.Members, ClusterMember{ID: fmt.Sprintf("%x", m.ID), Name: m.Name,
+		res.Members = append(res.Members, result.Member{ID: fmt.Sprintf("%x", m.ID), Name: m.Name,
 			IsLearner: m.IsLearner, PeerURLs: m.PeerURLs, ClientURLs: m.ClientURLs})
 	}
 	actx, cancel2 := withTimeout(ctx, timeout)
@@ -115,33 +77,34 @@ func (res *Cluster) readMembers(ctx context.Context, c *clientv3.Client, timeout
 		return etcdconn.Unreachable("alarm list", errors.New(rpctypes.ErrorDesc(err)))
 	}
 	for _, a := range alarms.Alarms {
-		res.Alarms = append(res.Alarms, Alarm{MemberID: fmt.Sprintf("%x", a.MemberID), Alarm: a.Alarm.String()})
+		res.Alarms = append(res.Alarms, result.Alarm{MemberID: fmt.Sprintf("%x", a.MemberID), Alarm: a.Alarm.String()})
 	}
 	return nil
 }
 
 // readStatus fills the member behind ep from its status and health; a
 // member that does not answer keeps the error.
-func (res *Cluster) readStatus(ctx context.Context, t *etcdconn.Target, ep string, timeout time.Duration) {
+func readStatus(ctx context.Context, res *result.Cluster, t *etcdconn.Target, ep string, timeout time.Duration) {
 	cli, err := t.DialEndpoint(ctx, ep)
 	if err != nil {
-		res.member("", ep).Errors = append(res.member("", ep).Errors, err.Error())
+		m := member(res, "", ep)
+		m.Errors = append(m.Errors, err.Error())
 		return
 	}
 	defer cli.Close()
 	cctx, cancel := withTimeout(ctx, timeout)
 	defer cancel()
-	st, err := pb.NewMaintenanceClient(cli.ActiveConnection()).Status(cctx, &pb.StatusRequest{})
+	got, st, err := etcdconn.Status(cctx, etcdconn.Connection(cli), ep)
 	if err != nil {
-		m := res.member("", ep)
+		m := member(res, "", ep)
 		m.Errors = append(m.Errors, "status: "+rpctypes.ErrorDesc(err))
 		return
 	}
-	m := res.member(fmt.Sprintf("%x", st.Header.MemberId), ep)
-	m.Version, m.IsLeader = st.Version, st.Leader == st.Header.MemberId
-	m.RaftTerm, m.RaftIndex, m.RaftAppliedIndex = st.RaftTerm, st.RaftIndex, st.RaftAppliedIndex
-	m.DBSizeBytes, m.DBInUseBytes = st.DbSize, st.DbSizeInUse
-	m.Errors = append(m.Errors, st.Errors...)
+	m := member(res, got.ID, ep)
+	m.Version, m.IsLeader = got.Version, got.IsLeader
+	m.RaftTerm, m.RaftIndex, m.RaftAppliedIndex = got.RaftTerm, got.RaftIndex, got.RaftAppliedIndex
+	m.DBSizeBytes, m.DBInUseBytes = got.DBSizeBytes, got.DBInUseBytes
+	m.Errors = append(m.Errors, got.Errors...)
 	if st.Leader != 0 && m.IsLeader {
 		res.Leader = m.ID
 	} else if st.Leader != 0 && res.Leader == "" {
@@ -156,14 +119,14 @@ func (res *Cluster) readStatus(ctx context.Context, t *etcdconn.Target, ep strin
 
 // member returns the member with id, adding one for ep when the member
 // list does not have it (or id is unknown).
-func (res *Cluster) member(id, ep string) *ClusterMember {
+func member(res *result.Cluster, id, ep string) *result.Member {
 	for i := range res.Members {
 		if id != "" && res.Members[i].ID == id {
 			res.Members[i].Endpoint = ep
 			return &res.Members[i]
 		}
 	}
-	res.Members = append(res.Members, ClusterMember{ID: id, Endpoint: ep})
+	res.Members = append(res.Members, result.Member{ID: id, Endpoint: ep})
 	return &res.Members[len(res.Members)-1]
 }
 

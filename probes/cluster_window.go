@@ -4,52 +4,9 @@ import (
 	"context"
 	"net/http"
 	"time"
+
+	"github.com/etcdtune/etcdtune/result"
 )
-
-// MetricsWindow is what each member's server metrics say about a window:
-// the difference between a scrape before and one after.
-type MetricsWindow struct {
-	WindowS float64         `json:"window_s"`
-	Note    string          `json:"note"`
-	Members []MemberMetrics `json:"members"`
-}
-
-// MemberMetrics is one member's metrics over the window. Counters and
-// histograms are differences (after minus before); gauges are read after.
-type MemberMetrics struct {
-	MetricsURL string `json:"metrics_url"`
-	ID         string `json:"id"`
-	// Error says why the scrape after the window failed (the member went
-	// away); the other fields are then empty.
-	Error         string          `json:"error,omitempty"`
-	IsLeader      bool            `json:"is_leader"`
-	HasLeader     bool            `json:"has_leader"`
-	WALFsync      WindowHistogram `json:"wal_fsync"`
-	BackendCommit WindowHistogram `json:"backend_commit"`
-	PeerRTT       []PeerWindow    `json:"peer_rtt"`
-	// PeerRTTP99Ms is the worst peer p99 in the window.
-	PeerRTTP99Ms     float64 `json:"peer_rtt_p99_ms"`
-	LeaderChanges    float64 `json:"leader_changes"`
-	SlowApplies      float64 `json:"slow_applies"`
-	ProposalsFailed  float64 `json:"proposals_failed"`
-	ProposalsPending float64 `json:"proposals_pending"`
-	// CommittedMinusApplied is how far the apply loop lags behind Raft.
-	CommittedMinusApplied float64 `json:"committed_minus_applied"`
-}
-
-// WindowHistogram is a histogram's observations in the window and their
-// p99 (absent when there were none).
-type WindowHistogram struct {
-	Observations uint64    `json:"observations"`
-	MeanMs       float64   `json:"mean_ms"`
-	P99          *Quantile `json:"p99,omitempty"`
-}
-
-// PeerWindow is the round trip to one peer in the window.
-type PeerWindow struct {
-	To string `json:"to"`
-	WindowHistogram
-}
 
 // windowNote is the caveat on quantiles read from etcd's histograms.
 const windowNote = "quantiles come from the differences of etcd's histogram buckets, which double " +
@@ -60,7 +17,7 @@ const windowNote = "quantiles come from the differences of etcd's histogram buck
 // that cannot be read before is an error (no metrics there); one that
 // cannot be read after is reported on that member (it went away). hc
 // carries the TLS settings of https metrics URLs; nil is a plain client.
-func WatchMetrics(ctx context.Context, hc *http.Client, urls []string, window time.Duration) (*MetricsWindow, error) {
+func WatchMetrics(ctx context.Context, hc *http.Client, urls []string, window time.Duration) (*result.MetricsWindow, error) {
 	if hc == nil {
 		hc = &http.Client{}
 	}
@@ -78,14 +35,14 @@ func WatchMetrics(ctx context.Context, hc *http.Client, urls []string, window ti
 		return nil, ctx.Err()
 	case <-time.After(window):
 	}
-	w := &MetricsWindow{Note: windowNote}
+	w := &result.MetricsWindow{Note: windowNote}
 	for i, u := range urls {
 		after, err := Scrape(ctx, hc, u)
-		mm := MemberMetrics{MetricsURL: u, ID: before[i].Label(metricServerID, "server_id"), PeerRTT: []PeerWindow{}}
+		mm := result.MemberMetrics{MetricsURL: u, ID: before[i].Label(metricServerID, "server_id"), PeerRTT: []result.PeerWindow{}}
 		if err != nil {
 			mm.Error = err.Error()
 		} else {
-			mm.fill(before[i], after)
+			fill(&mm, before[i], after)
 		}
 		w.Members = append(w.Members, mm)
 	}
@@ -94,7 +51,7 @@ func WatchMetrics(ctx context.Context, hc *http.Client, urls []string, window ti
 }
 
 // fill computes the window from two scrapes of one member.
-func (mm *MemberMetrics) fill(before, after Metrics) {
+func fill(mm *result.MemberMetrics, before, after Metrics) {
 	delta := func(name string) float64 {
 		a, _ := after.Value(name)
 		b, _ := before.Value(name)
@@ -111,7 +68,7 @@ func (mm *MemberMetrics) fill(before, after Metrics) {
 	mm.CommittedMinusApplied = gauge(metricCommitted) - gauge(metricApplied)
 	ha, hb := after.Histograms(metricPeerRTT, "To"), before.Histograms(metricPeerRTT, "To")
 	for _, to := range sortedKeys(ha) {
-		pw := PeerWindow{To: to, WindowHistogram: histWindow(ha[to].Sub(hb[to]))}
+		pw := result.PeerWindow{To: to, WindowHistogram: histWindow(ha[to].Sub(hb[to]))}
 		if pw.P99 != nil {
 			mm.PeerRTTP99Ms = max(mm.PeerRTTP99Ms, pw.P99.Ms)
 		}
@@ -119,14 +76,14 @@ func (mm *MemberMetrics) fill(before, after Metrics) {
 	}
 }
 
-func windowOf(after, before Metrics, name string) WindowHistogram {
+func windowOf(after, before Metrics, name string) result.WindowHistogram {
 	a, _ := after.Histogram(name)
 	b, _ := before.Histogram(name)
 	return histWindow(a.Sub(b))
 }
 
-func histWindow(h Histogram) WindowHistogram {
-	w := WindowHistogram{Observations: h.Count, MeanMs: h.MeanMs()}
+func histWindow(h Histogram) result.WindowHistogram {
+	w := result.WindowHistogram{Observations: h.Count, MeanMs: h.MeanMs()}
 	if q, ok := h.Quantile(0.99); ok {
 		w.P99 = &q
 	}

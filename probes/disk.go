@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/etcdtune/etcdtune/fault"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // Defaults of the disk probe's throughput and IOPS figures.
@@ -21,31 +22,7 @@ type DiskOptions struct {
 	RandDuration time.Duration // length of the random-write figure; default DefaultRandDuration
 	// Fsync is a finding of the fsync probe on Dir to classify the disk
 	// by; when nil, DiskProbe runs the fsync probe with its defaults.
-	Fsync *Fsync
-}
-
-// Disk is the disk probe's finding: the device behind a folder, what it
-// is, how fast it writes, and its class for etcd.
-type Disk struct {
-	Path   string `json:"path"`
-	Device string `json:"device"` // the device the file system is on, e.g. dm-0 (vg-root)
-	// Stack is the chain of devices from the file system's down to the
-	// disks: dm-0 (vg-root), sda2, sda.
-	Stack         []string      `json:"stack,omitempty"`
-	Disks         []BlockDevice `json:"disks,omitempty"`
-	FsType        string        `json:"fs_type"`
-	Mountpoint    string        `json:"mountpoint"`
-	Rotational    bool          `json:"rotational"`
-	Virtual       bool          `json:"virtual"`
-	FreeBytes     uint64        `json:"free_bytes"`
-	SeqWriteMBps  float64       `json:"seq_write_mb_s"`
-	RandWriteIOPS float64       `json:"rand_write_iops"`
-	FsyncP50Ms    float64       `json:"fsync_p50_ms"`
-	FsyncP99Ms    float64       `json:"fsync_p99_ms"`
-	FsyncIOPS     float64       `json:"fsync_iops"`
-	Class         string        `json:"class"`
-	ClassReason   string        `json:"class_reason"`
-	Warnings      []string      `json:"warnings,omitempty"`
+	Fsync *result.Fsync
 }
 
 func (o DiskOptions) withDefaults() DiskOptions {
@@ -72,7 +49,7 @@ func (o DiskOptions) Validate() error {
 // DiskProbe describes the disk behind o.Dir, measures its sequential write
 // throughput and random-write IOPS, and classes it by the fsync latency.
 // Every file it writes is removed, also when ctx is cancelled.
-func DiskProbe(ctx context.Context, o DiskOptions) (*Disk, error) {
+func DiskProbe(ctx context.Context, o DiskOptions) (*result.Disk, error) {
 	o = o.withDefaults()
 	if err := o.Validate(); err != nil {
 		return nil, err
@@ -94,13 +71,13 @@ func DiskProbe(ctx context.Context, o DiskOptions) (*Disk, error) {
 			return nil, err
 		}
 	}
-	d.FsyncP50Ms, d.FsyncP99Ms, d.FsyncIOPS = fs.P50Ms, fs.P99Ms, fs.IOPS
+	d.FsyncP50Ms, d.FsyncP99Ms, d.FsyncIOPS = fs.P50, fs.P99, fs.IOPS
 	d.Class, d.ClassReason = ClassifyDisk(fs, d.FsType)
 	return d, nil
 }
 
-func describeDisk(where *dirInfo) (*Disk, error) {
-	d := &Disk{Path: where.path, FsType: where.fsType, Mountpoint: where.mountpoint,
+func describeDisk(where *dirInfo) (*result.Disk, error) {
+	d := &result.Disk{Path: where.path, FsType: where.fsType, Mountpoint: where.mountpoint,
 		FreeBytes: where.free, Warnings: where.warnings, Device: where.source}
 	chain, disks, err := resolveDevice(where.path)
 	if err != nil {

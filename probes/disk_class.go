@@ -1,6 +1,10 @@
 package probes
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/etcdtune/etcdtune/result"
+)
 
 // Disk classes, from the measured fdatasync latency.
 const (
@@ -24,8 +28,8 @@ const (
 
 // ClassifyDisk classes a disk by its fdatasync p99 and IOPS, and says why
 // in one sentence that quotes the figure and the threshold.
-func ClassifyDisk(f *Fsync, fsType string) (class, reason string) {
-	p99 := f.P99Ms
+func ClassifyDisk(f *result.Fsync, fsType string) (class, reason string) {
+	p99 := f.P99
 	switch {
 	case fsType == "tmpfs" || fsType == "ramfs":
 		return ClassNotADisk, fmt.Sprintf("%s is memory: fdatasync p99 %.3f ms says nothing about a disk", fsType, p99)

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/etcdtune/etcdtune/result"
 	"golang.org/x/sys/unix"
 )
 
@@ -13,26 +14,11 @@ import (
 // test could point it elsewhere.
 var sysfs = "/sys"
 
-// BlockDevice is one physical (or virtual) disk under a folder: what
-// remains after partitions, LVM and device-mapper are looked through.
-type BlockDevice struct {
-	Name       string `json:"name"` // e.g. vda, nvme0n1, sda
-	Model      string `json:"model,omitempty"`
-	Vendor     string `json:"vendor,omitempty"`
-	Driver     string `json:"driver,omitempty"`
-	Rotational bool   `json:"rotational"`
-	Scheduler  string `json:"scheduler,omitempty"`
-	Virtual    bool   `json:"virtual"`
-	// VirtualHint says why the disk is taken for virtual: its driver or a
-	// cloud volume's model name.
-	VirtualHint string `json:"virtual_hint,omitempty"`
-}
-
 // resolveDevice returns the chain of block devices that hold path, from
 // the one it is mounted on (e.g. dm-0, sda2) down, and the disks at the
 // bottom. A file system without a block device (tmpfs, overlay, NFS)
 // gives nothing, without error.
-func resolveDevice(path string) (chain []string, disks []BlockDevice, err error) {
+func resolveDevice(path string) (chain []string, disks []result.BlockDevice, err error) {
 	var st unix.Stat_t
 	if err := unix.Stat(path, &st); err != nil {
 		return nil, nil, err
@@ -78,8 +64,8 @@ func deviceLabel(dev string) string {
 	return name
 }
 
-func readBlockDevice(dev string) BlockDevice {
-	d := BlockDevice{Name: filepath.Base(dev),
+func readBlockDevice(dev string) result.BlockDevice {
+	d := result.BlockDevice{Name: filepath.Base(dev),
 		Model:      readSys(filepath.Join(dev, "device", "model")),
 		Vendor:     readSys(filepath.Join(dev, "device", "vendor")),
 		Rotational: readSys(filepath.Join(dev, "queue", "rotational")) == "1",
@@ -116,7 +102,7 @@ var cloudVolumes = []struct{ model, hint string }{
 }
 
 // virtualHint says whether a disk is virtual, and why it seems so.
-func virtualHint(d BlockDevice) (bool, string) {
+func virtualHint(d result.BlockDevice) (bool, string) {
 	for _, c := range cloudVolumes {
 		if strings.Contains(d.Model, c.model) {
 			return true, c.hint

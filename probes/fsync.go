@@ -8,8 +8,8 @@ import (
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
 
-	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/fault"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // The community's etcd disk check is fio --rw=write --ioengine=sync
@@ -47,30 +47,6 @@ type FsyncOptions struct {
 	Pattern   string // PatternFio (default), PatternWAL or PatternAppend
 }
 
-// Fsync is the fsync probe's finding: the latency of fdatasync after each
-// small sequential write (what fio reports as sync.lat_ns, and what etcd's
-// etcd_disk_wal_fsync_duration_seconds measures), and the write rate.
-type Fsync struct {
-	Path       string   `json:"path"`
-	FsType     string   `json:"fs_type,omitempty"`
-	Pattern    string   `json:"pattern"`
-	BlockBytes int      `json:"block_bytes"`
-	TotalBytes int64    `json:"total_bytes"`
-	Samples    int64    `json:"samples"`
-	DurationS  float64  `json:"duration_s"`
-	IOPS       float64  `json:"iops"`
-	MeanMs     float64  `json:"mean_ms"`
-	P50Ms      float64  `json:"p50_ms"`
-	P90Ms      float64  `json:"p90_ms"`
-	P99Ms      float64  `json:"p99_ms"`
-	P999Ms     float64  `json:"p999_ms"`
-	MaxMs      float64  `json:"max_ms"`
-	Warnings   []string `json:"warnings,omitempty"`
-	// Histogram is the fdatasync latencies in µs, HdrHistogram's
-	// compressed encoding, so that runs can be merged exactly.
-	Histogram string `json:"histogram,omitempty"`
-}
-
 func (o FsyncOptions) withDefaults() FsyncOptions {
 	if o.BlockSize == 0 {
 		o.BlockSize = DefaultFsyncBlockSize
@@ -102,7 +78,7 @@ func (o FsyncOptions) Validate() error {
 // o.Dir, each write followed by fdatasync, and times the fdatasync calls.
 // The file is removed afterwards, also when ctx is cancelled or a write
 // fails.
-func FsyncProbe(ctx context.Context, o FsyncOptions) (*Fsync, error) {
+func FsyncProbe(ctx context.Context, o FsyncOptions) (*result.Fsync, error) {
 	o = o.withDefaults()
 	if err := o.Validate(); err != nil {
 		return nil, err
@@ -111,7 +87,7 @@ func FsyncProbe(ctx context.Context, o FsyncOptions) (*Fsync, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := newLatencyHistogram()
+	h := result.NewHistogram()
 	start := time.Now()
 	if err := writeSynced(ctx, o, h); err != nil {
 		return nil, fmt.Errorf("fsync probe %s: %w", o.Dir, err)
@@ -128,16 +104,12 @@ func (o FsyncOptions) footprint() int64 {
 	return o.Size
 }
 
-// newLatencyHistogram records µs from 1 µs to 60 s at 3 significant digits,
-// the range of workloads' histograms, so that workloads.Summarize reads it.
-func newLatencyHistogram() *hdr.Histogram { return hdr.New(1, 60_000_000, 3) }
-
-func newFsync(o FsyncOptions, where *dirInfo, h *hdr.Histogram, took time.Duration) *Fsync {
-	s := engine.Summarize(h)
-	f := &Fsync{Path: where.path, FsType: where.fsType, Pattern: o.Pattern, BlockBytes: o.BlockSize,
+func newFsync(o FsyncOptions, where *dirInfo, h *hdr.Histogram, took time.Duration) *result.Fsync {
+	s := result.Summarize(h)
+	f := &result.Fsync{Path: where.path, FsType: where.fsType, Pattern: o.Pattern, BlockBytes: o.BlockSize,
 		TotalBytes: h.TotalCount() * int64(o.BlockSize), Samples: h.TotalCount(), DurationS: took.Seconds(),
-		MeanMs: s.Mean, P50Ms: s.P50, P90Ms: s.P90, P99Ms: s.P99, P999Ms: s.P999, MaxMs: s.Max,
-		Warnings: where.warnings, Histogram: engine.EncodeHistogram(h)}
+		LatencyMs: result.LatencyMs(s),
+		Warnings:  where.warnings, Histogram: result.EncodeHistogram(h)}
 	if took > 0 {
 		f.IOPS = float64(f.Samples) / took.Seconds()
 	}

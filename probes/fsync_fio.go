@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // fioOutput is the part of fio's --output-format=json that the etcd check
@@ -35,7 +37,7 @@ type fioOutput struct {
 // ParseFioEtcdCheck reads fio's JSON output of the etcd disk check
 // (--rw=write --ioengine=sync --fdatasync=1) into the fsync probe's
 // finding, so that a fio run and a native run compare field by field.
-func ParseFioEtcdCheck(r io.Reader) (*Fsync, error) {
+func ParseFioEtcdCheck(r io.Reader) (*result.Fsync, error) {
 	var out fioOutput
 	if err := json.NewDecoder(r).Decode(&out); err != nil {
 		return nil, fmt.Errorf("fio output: %w", err)
@@ -55,8 +57,8 @@ func ParseFioEtcdCheck(r io.Reader) (*Fsync, error) {
 		}
 		return v / 1e6, nil
 	}
-	f := &Fsync{Pattern: "fio", TotalBytes: j.Write.IOBytes, Samples: lat.N, IOPS: j.Write.IOPS,
-		DurationS: float64(j.Write.Runtime) / 1000, MeanMs: lat.Mean / 1e6, MaxMs: lat.Max / 1e6}
+	f := &result.Fsync{Pattern: "fio", TotalBytes: j.Write.IOBytes, Samples: lat.N, IOPS: j.Write.IOPS,
+		DurationS: float64(j.Write.Runtime) / 1000, LatencyMs: result.LatencyMs{Mean: lat.Mean / 1e6, Max: lat.Max / 1e6}}
 	if j.Write.TotalIOs > 0 {
 		f.BlockBytes = int(j.Write.IOBytes / j.Write.TotalIOs)
 	}
@@ -64,7 +66,7 @@ func ParseFioEtcdCheck(r io.Reader) (*Fsync, error) {
 	for _, p := range []struct {
 		key string
 		to  *float64
-	}{{"50.000000", &f.P50Ms}, {"90.000000", &f.P90Ms}, {"99.000000", &f.P99Ms}, {"99.900000", &f.P999Ms}} {
+	}{{"50.000000", &f.P50}, {"90.000000", &f.P90}, {"99.000000", &f.P99}, {"99.900000", &f.P999}} {
 		if *p.to, err = pct(p.key); err != nil {
 			return nil, err
 		}

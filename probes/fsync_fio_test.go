@@ -4,6 +4,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // The fixture is real fio output of the etcd check on a virtio disk.
@@ -17,11 +19,11 @@ func TestParseFioEtcdCheckFixture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Fsync{Pattern: "fio", BlockBytes: 2300, TotalBytes: 23066700, Samples: 10029,
-		P50Ms: 0.162816, P90Ms: 0.191488, P99Ms: 0.296960, P999Ms: 0.897024, MaxMs: 1.135862}
+	want := result.Fsync{Pattern: "fio", BlockBytes: 2300, TotalBytes: 23066700, Samples: 10029,
+		LatencyMs: result.LatencyMs{P50: 0.162816, P90: 0.191488, P99: 0.296960, P999: 0.897024, Max: 1.135862}}
 	if got.BlockBytes != want.BlockBytes || got.TotalBytes != want.TotalBytes || got.Samples != want.Samples ||
-		got.P50Ms != want.P50Ms || got.P90Ms != want.P90Ms || got.P99Ms != want.P99Ms ||
-		got.P999Ms != want.P999Ms || got.MaxMs != want.MaxMs {
+		got.P50 != want.P50 || got.P90 != want.P90 || got.P99 != want.P99 ||
+		got.P999 != want.P999 || got.Max != want.Max {
 		t.Errorf("got %+v\nwant %+v", *got, want)
 	}
 	if got.IOPS < 6233 || got.IOPS > 6234 {

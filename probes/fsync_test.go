@@ -5,6 +5,8 @@ import (
 	"errors"
 	"os"
 	"testing"
+
+	"github.com/etcdtune/etcdtune/result"
 )
 
 func assertNothingLeft(t *testing.T, dir string) {
@@ -26,7 +28,7 @@ func TestFsyncProbePatternsCountAndRemoveTheirFiles(t *testing.T) {
 			if f.Samples != 100 || f.TotalBytes != 230000 || f.Pattern != p {
 				t.Errorf("samples %d, bytes %d, pattern %s", f.Samples, f.TotalBytes, f.Pattern)
 			}
-			if !(f.P50Ms > 0 && f.P50Ms <= f.P99Ms && f.P99Ms <= f.MaxMs && f.IOPS > 0) {
+			if !(f.P50 > 0 && f.P50 <= f.P99 && f.P99 <= f.Max && f.IOPS > 0) {
 				t.Errorf("figures out of order: %+v", f)
 			}
 			assertNothingLeft(t, dir)
@@ -58,7 +60,7 @@ func TestClassifyDisk(t *testing.T) {
 		{0.01, 90000, "tmpfs", ClassNotADisk},
 	}
 	for _, c := range cases {
-		got, reason := ClassifyDisk(&Fsync{P99Ms: c.p99, IOPS: c.iops}, c.fs)
+		got, reason := ClassifyDisk(&result.Fsync{LatencyMs: result.LatencyMs{P99: c.p99}, IOPS: c.iops}, c.fs)
 		if got != c.want || reason == "" {
 			t.Errorf("p99 %v, %v IOPS, %s: %s (%s), want %s", c.p99, c.iops, c.fs, got, reason, c.want)
 		}

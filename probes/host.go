@@ -12,44 +12,21 @@ import (
 	"github.com/shirou/gopsutil/v4/mem"
 
 	"github.com/etcdtune/etcdtune/fault"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // DefaultStealWindow is how long the host probe watches the CPU counters
 // for steal time: long enough for a few hundred ticks on a small VM.
 const DefaultStealWindow = time.Second
 
-// Host is the host probe's finding: what the machine etcd runs on has.
-type Host struct {
-	Hostname       string  `json:"hostname"`
-	OS             string  `json:"os"`
-	Platform       string  `json:"platform,omitempty"`
-	Kernel         string  `json:"kernel"`
-	Arch           string  `json:"arch"`
-	Virtualization string  `json:"virtualization,omitempty"` // e.g. kvm guest
-	CPUs           int     `json:"cpus"`                     // logical CPUs this process may use
-	CPUModel       string  `json:"cpu_model,omitempty"`
-	MemoryBytes    uint64  `json:"memory_bytes"`
-	AvailableBytes uint64  `json:"available_bytes"`
-	SwapBytes      uint64  `json:"swap_bytes"`
-	SwapUsedBytes  uint64  `json:"swap_used_bytes"`
-	Load1          float64 `json:"load1"`
-	Load5          float64 `json:"load5"`
-	Load15         float64 `json:"load15"`
-	// StealPct is the share of CPU time the hypervisor gave to others
-	// over WindowS: on a VM above a few percent, etcd's latencies suffer.
-	StealPct float64  `json:"steal_pct"`
-	WindowS  float64  `json:"window_s"`
-	Warnings []string `json:"warnings,omitempty"`
-}
-
 // HostProbe describes this machine, watching the CPU counters for window
 // to measure the steal time.
-func HostProbe(ctx context.Context, window time.Duration) (*Host, error) {
+func HostProbe(ctx context.Context, window time.Duration) (*result.ProbedHost, error) {
 	if window <= 0 {
 		return nil, fault.Inputf("--window must be positive, got %v", window)
 	}
-	h := &Host{CPUs: runtime.NumCPU(), Arch: runtime.GOARCH, WindowS: window.Seconds()}
-	steps := []func(context.Context, *Host) error{readHostInfo, readMemory, readLoad, readCPUModel}
+	h := &result.ProbedHost{CPUs: runtime.NumCPU(), Arch: runtime.GOARCH, WindowS: window.Seconds()}
+	steps := []func(context.Context, *result.ProbedHost) error{readHostInfo, readMemory, readLoad, readCPUModel}
 	for _, step := range steps {
 		if err := step(ctx, h); err != nil {
 			return nil, fmt.Errorf("host probe: %w", err)
@@ -64,7 +41,7 @@ func HostProbe(ctx context.Context, window time.Duration) (*Host, error) {
 	return h, nil
 }
 
-func readHostInfo(ctx context.Context, h *Host) error {
+func readHostInfo(ctx context.Context, h *result.ProbedHost) error {
 	info, err := host.InfoWithContext(ctx)
 	if err != nil {
 		return err
@@ -75,7 +52,7 @@ func readHostInfo(ctx context.Context, h *Host) error {
 	return nil
 }
 
-func readMemory(ctx context.Context, h *Host) error {
+func readMemory(ctx context.Context, h *result.ProbedHost) error {
 	vm, err := mem.VirtualMemoryWithContext(ctx)
 	if err != nil {
 		return err
@@ -88,7 +65,7 @@ func readMemory(ctx context.Context, h *Host) error {
 	return nil
 }
 
-func readLoad(ctx context.Context, h *Host) error {
+func readLoad(ctx context.Context, h *result.ProbedHost) error {
 	avg, err := load.AvgWithContext(ctx)
 	if err != nil {
 		return err
@@ -99,7 +76,7 @@ func readLoad(ctx context.Context, h *Host) error {
 
 // readCPUModel reads the CPU model; some architectures have none, which is
 // not an error.
-func readCPUModel(ctx context.Context, h *Host) error {
+func readCPUModel(ctx context.Context, h *result.ProbedHost) error {
 	infos, err := cpu.InfoWithContext(ctx)
 	if err == nil && len(infos) > 0 {
 		h.CPUModel = infos[0].ModelName
@@ -147,7 +124,7 @@ const (
 	minEtcdMem   = 2 << 30 // etcd's docs: 2 GiB is the least for a small cluster
 )
 
-func hostWarnings(h *Host) []string {
+func hostWarnings(h *result.ProbedHost) []string {
 	var w []string
 	if h.StealPct >= stealWarnPct {
 		w = append(w, fmt.Sprintf("CPU steal %.1f%% over %.0f s: the hypervisor gives this VM's CPU to others, and etcd's heartbeats and fsyncs wait", h.StealPct, h.WindowS))

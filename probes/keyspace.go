@@ -13,6 +13,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/etcdtune/etcdtune/fault"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // Defaults of the keyspace probe: pages small enough that one read never
@@ -38,40 +39,6 @@ type KeyspaceOptions struct {
 	Rate     float64 // reads per second
 	Sample   int64   // stop after this many keys; 0 reads them all
 	Top      int     // largest objects to list
-}
-
-// Keyspace is the keyspace probe's finding: what a cluster holds under a
-// root, per group (for Kubernetes, per resource: /registry/pods/).
-type Keyspace struct {
-	Prefix     string          `json:"prefix"`
-	Revision   int64           `json:"revision"`
-	Sampled    bool            `json:"sampled"` // stopped at --sample keys
-	Keys       int64           `json:"keys"`
-	KeyBytes   int64           `json:"key_bytes"`
-	ValueBytes int64           `json:"value_bytes"`
-	Groups     []KeyspaceGroup `json:"groups"`
-	Largest    []KeyspaceKey   `json:"largest"`
-	NearLimit  []KeyspaceKey   `json:"near_limit"`
-	// EventKeysPct and EventBytesPct are the share of Kubernetes events
-	// (/registry/events/) in keys and in bytes.
-	EventKeysPct  float64 `json:"event_keys_pct"`
-	EventBytesPct float64 `json:"event_bytes_pct"`
-	Reads         int64   `json:"reads"`
-}
-
-// KeyspaceGroup is one prefix's share.
-type KeyspaceGroup struct {
-	Prefix     string `json:"prefix"`
-	Keys       int64  `json:"keys"`
-	KeyBytes   int64  `json:"key_bytes"`
-	ValueBytes int64  `json:"value_bytes"`
-	MaxValue   int64  `json:"max_value_bytes"`
-}
-
-// KeyspaceKey is one object, by the size of its value.
-type KeyspaceKey struct {
-	Key   string `json:"key"`
-	Bytes int64  `json:"bytes"`
 }
 
 func (o KeyspaceOptions) withDefaults() KeyspaceOptions {
@@ -106,7 +73,7 @@ func (o KeyspaceOptions) Validate() error {
 // gently: serializable reads (answered by the member itself, no Raft
 // round), o.PageSize keys at a time, at most o.Rate reads per second, all
 // at the revision of the first read so that the pages are one snapshot.
-func KeyspaceProbe(ctx context.Context, c *clientv3.Client, o KeyspaceOptions) (*Keyspace, error) {
+func KeyspaceProbe(ctx context.Context, c *clientv3.Client, o KeyspaceOptions) (*result.Keyspace, error) {
 	o = o.withDefaults()
 	if err := o.Validate(); err != nil {
 		return nil, err
@@ -121,7 +88,7 @@ func KeyspaceProbe(ctx context.Context, c *clientv3.Client, o KeyspaceOptions) (
 	return ks, nil
 }
 
-func scanKeyspace(ctx context.Context, c *clientv3.Client, o KeyspaceOptions, root string) (*Keyspace, error) {
+func scanKeyspace(ctx context.Context, c *clientv3.Client, o KeyspaceOptions, root string) (*result.Keyspace, error) {
 	s := newKeyspaceScan(root, o.Top)
 	limiter := rate.NewLimiter(rate.Limit(o.Rate), 1)
 	key, end := root, clientv3.GetPrefixRangeEnd(root)
@@ -163,19 +130,19 @@ func scanKeyspace(ctx context.Context, c *clientv3.Client, o KeyspaceOptions, ro
 
 // keyspaceScan accumulates a scan.
 type keyspaceScan struct {
-	ks     *Keyspace
-	groups map[string]*KeyspaceGroup
+	ks     *result.Keyspace
+	groups map[string]*result.KeyspaceGroup
 	top    int
 }
 
 func newKeyspaceScan(root string, top int) *keyspaceScan {
-	return &keyspaceScan{ks: &Keyspace{Prefix: root}, groups: map[string]*KeyspaceGroup{}, top: top}
+	return &keyspaceScan{ks: &result.Keyspace{Prefix: root}, groups: map[string]*result.KeyspaceGroup{}, top: top}
 }
 
 func (s *keyspaceScan) add(key string, valueBytes int64) {
 	g := s.groups[groupOf(s.ks.Prefix, key)]
 	if g == nil {
-		g = &KeyspaceGroup{Prefix: groupOf(s.ks.Prefix, key)}
+		g = &result.KeyspaceGroup{Prefix: groupOf(s.ks.Prefix, key)}
 		s.groups[g.Prefix] = g
 	}
 	g.Keys++
@@ -185,18 +152,18 @@ func (s *keyspaceScan) add(key string, valueBytes int64) {
 	s.ks.Keys++
 	s.ks.KeyBytes += int64(len(key))
 	s.ks.ValueBytes += valueBytes
-	s.ks.Largest = keepLargest(s.ks.Largest, KeyspaceKey{key, valueBytes}, s.top)
+	s.ks.Largest = keepLargest(s.ks.Largest, result.KeyspaceKey{Key: key, Bytes: valueBytes}, s.top)
 	if valueBytes >= NearLimitBytes {
-		s.ks.NearLimit = append(s.ks.NearLimit, KeyspaceKey{key, valueBytes})
+		s.ks.NearLimit = append(s.ks.NearLimit, result.KeyspaceKey{Key: key, Bytes: valueBytes})
 	}
 }
 
 // keepLargest keeps the n largest objects, largest first.
-func keepLargest(top []KeyspaceKey, k KeyspaceKey, n int) []KeyspaceKey {
+func keepLargest(top []result.KeyspaceKey, k result.KeyspaceKey, n int) []result.KeyspaceKey {
 	if len(top) == n && top[n-1].Bytes >= k.Bytes {
 		return top
 	}
-	i, _ := slices.BinarySearchFunc(top, k, func(a, b KeyspaceKey) int { return cmp.Compare(b.Bytes, a.Bytes) })
+	i, _ := slices.BinarySearchFunc(top, k, func(a, b result.KeyspaceKey) int { return cmp.Compare(b.Bytes, a.Bytes) })
 	top = slices.Insert(top, i, k)
 	return top[:min(len(top), n)]
 }
@@ -225,12 +192,12 @@ func groupOf(root, key string) string {
 	return root + seg
 }
 
-func (s *keyspaceScan) finish() *Keyspace {
+func (s *keyspaceScan) finish() *result.Keyspace {
 	ks := s.ks
 	for _, g := range s.groups {
 		ks.Groups = append(ks.Groups, *g)
 	}
-	slices.SortFunc(ks.Groups, func(a, b KeyspaceGroup) int {
+	slices.SortFunc(ks.Groups, func(a, b result.KeyspaceGroup) int {
 		return cmp.Or(cmp.Compare(b.KeyBytes+b.ValueBytes, a.KeyBytes+a.ValueBytes), strings.Compare(a.Prefix, b.Prefix))
 	})
 	if ev := s.groups["/registry/"+eventsGroup+"/"]; ev != nil && ks.Keys > 0 {
@@ -238,10 +205,10 @@ func (s *keyspaceScan) finish() *Keyspace {
 		ks.EventBytesPct = 100 * float64(ev.KeyBytes+ev.ValueBytes) / float64(ks.KeyBytes+ks.ValueBytes)
 	}
 	if ks.Largest == nil {
-		ks.Largest = []KeyspaceKey{}
+		ks.Largest = []result.KeyspaceKey{}
 	}
 	if ks.NearLimit == nil {
-		ks.NearLimit = []KeyspaceKey{}
+		ks.NearLimit = []result.KeyspaceKey{}
 	}
 	return ks
 }

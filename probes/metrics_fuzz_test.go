@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"os"
 	"testing"
+
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // FuzzParseMetrics feeds the /metrics parser arbitrary text, and what it
@@ -30,8 +32,8 @@ func FuzzParseMetrics(f *testing.F) {
 // exerciseMetrics reads every figure the probes take from a page, and the
 // window of the page against itself.
 func exerciseMetrics(m Metrics) {
-	var mm MemberMetrics
-	mm.fill(m, m)
+	var mm result.MemberMetrics
+	fill(&mm, m, m)
 	for _, name := range []string{metricWALFsync, metricBackendCommit, metricPeerRTT} {
 		if h, ok := m.Histogram(name); ok {
 			h.Quantile(0.99)

@@ -1,6 +1,10 @@
 package probes
 
-import "math"
+import (
+	"math"
+
+	"github.com/etcdtune/etcdtune/result"
+)
 
 // Histogram is a Prometheus histogram: cumulative counts per upper bound,
 // the last bound +Inf.
@@ -14,17 +18,6 @@ type Histogram struct {
 type Bucket struct {
 	UpperBound float64
 	Count      uint64
-}
-
-// Quantile is a quantile read from a histogram, with the bucket it lies in:
-// the value is interpolated inside that bucket, as Prometheus's
-// histogram_quantile does, so the bounds are its true precision. etcd's
-// buckets double (1 ms, 2 ms, 4 ms ...), so the value is only known within
-// a factor of two.
-type Quantile struct {
-	Ms      float64 `json:"ms"`
-	LowerMs float64 `json:"bucket_lower_ms"`
-	UpperMs float64 `json:"bucket_upper_ms"` // -1: the +Inf bucket
 }
 
 // add merges two histograms with the same buckets (or h empty).
@@ -67,9 +60,9 @@ func (h Histogram) MeanMs() float64 {
 
 // Quantile returns the q-quantile (0..1) of the observations in
 // milliseconds, false when there are none.
-func (h Histogram) Quantile(q float64) (Quantile, bool) {
+func (h Histogram) Quantile(q float64) (result.Quantile, bool) {
 	if h.Count == 0 || len(h.Buckets) == 0 {
-		return Quantile{}, false
+		return result.Quantile{}, false
 	}
 	rank := q * float64(h.Count)
 	lower, below := 0.0, uint64(0)
@@ -77,13 +70,13 @@ func (h Histogram) Quantile(q float64) (Quantile, bool) {
 		if float64(b.Count) >= rank && b.Count > below {
 			if math.IsInf(b.UpperBound, 1) {
 				// Beyond the last bound the value is unknown: quote the bound.
-				return Quantile{Ms: lower * 1000, LowerMs: lower * 1000, UpperMs: -1}, true
+				return result.Quantile{Ms: lower * 1000, LowerMs: lower * 1000, UpperMs: -1}, true
 			}
 			frac := (rank - float64(below)) / float64(b.Count-below)
 			v := lower + (b.UpperBound-lower)*frac
-			return Quantile{Ms: v * 1000, LowerMs: lower * 1000, UpperMs: b.UpperBound * 1000}, true
+			return result.Quantile{Ms: v * 1000, LowerMs: lower * 1000, UpperMs: b.UpperBound * 1000}, true
 		}
 		lower, below = b.UpperBound, b.Count
 	}
-	return Quantile{}, false
+	return result.Quantile{}, false
 }

@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/etcdtune/etcdtune/result"
 )
 
 func parseFixture(t *testing.T, name string) Metrics {
@@ -70,8 +72,8 @@ func TestParseFixtures(t *testing.T) {
 // are the differences of the counters and buckets.
 func TestWindowFromFixtures(t *testing.T) {
 	leader, follower := parseFixture(t, "leader"), parseFixture(t, "follower")
-	var mm MemberMetrics
-	mm.fill(follower, leader)
+	var mm result.MemberMetrics
+	fill(&mm, follower, leader)
 	if mm.WALFsync.Observations != 9374-8580 {
 		t.Errorf("wal fsync observations %d, want %d", mm.WALFsync.Observations, 9374-8580)
 	}
@@ -82,8 +84,8 @@ func TestWindowFromFixtures(t *testing.T) {
 		t.Errorf("window %+v", mm)
 	}
 	// The same page twice: nothing happened.
-	var same MemberMetrics
-	same.fill(leader, leader)
+	var same result.MemberMetrics
+	fill(&same, leader, leader)
 	if same.WALFsync.Observations != 0 || same.WALFsync.P99 != nil || same.PeerRTTP99Ms != 0 {
 		t.Errorf("empty window %+v", same)
 	}

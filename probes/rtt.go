@@ -7,6 +7,7 @@ import (
 
 	"github.com/etcdtune/etcdtune/etcdconn"
 	"github.com/etcdtune/etcdtune/fault"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // RTTConfig says how to measure round trips.
@@ -33,40 +34,6 @@ func (c RTTConfig) Validate() error {
 	return nil
 }
 
-// RTT is the finding of the rtt probe (probes.rtt in the result file).
-type RTT struct {
-	// Method says what was timed for the client round trip.
-	Method  string      `json:"method"`
-	Members []MemberRTT `json:"members"`
-	// Peers is each member's view of each peer, as etcd measures it.
-	Peers []PeerRTT `json:"peers"`
-	// PeerP99Ms is the worst p99 of Peers (0 when etcd has observed none).
-	PeerP99Ms float64 `json:"peer_p99_ms"`
-	PeerNote  string  `json:"peer_note"`
-}
-
-// MemberRTT is the client round trip to one member.
-type MemberRTT struct {
-	Endpoint string `json:"endpoint"`
-	Samples  int    `json:"samples"`
-	Errors   int    `json:"errors"`
-	Latency
-}
-
-// PeerRTT is one member's round trip to one peer, from that member's
-// etcd_network_peer_round_trip_time_seconds histogram since it started.
-type PeerRTT struct {
-	From         string   `json:"from"` // member ID (etcd_server_id)
-	MetricsURL   string   `json:"metrics_url"`
-	To           string   `json:"to"` // peer member ID
-	Observations uint64   `json:"observations"`
-	MeanMs       float64  `json:"mean_ms"`
-	P99          Quantile `json:"p99"`
-	// Source says how the figure was measured when it is not etcd's own
-	// histogram, e.g. timed GETs of /raft/probing (ProbePeerURLs).
-	Source string `json:"source,omitempty"`
-}
-
 // rttMethod describes the timed request. Maintenance.Status is answered by
 // the member from its own state (raft status, backend size) without a Raft
 // round, without reading keys and without any permission, so it measures
@@ -81,7 +48,7 @@ const peerNote = "peer RTT is etcd's own: a smoothed RTT (moving average, weight
 
 // MeasureRTT times Samples round trips to each member of t, one member at a
 // time, and reads each member's view of its peers from its /metrics page.
-func MeasureRTT(ctx context.Context, t *etcdconn.Target, cfg RTTConfig) (*RTT, error) {
+func MeasureRTT(ctx context.Context, t *etcdconn.Target, cfg RTTConfig) (*result.RTT, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -89,7 +56,7 @@ func MeasureRTT(ctx context.Context, t *etcdconn.Target, cfg RTTConfig) (*RTT, e
 	if err != nil {
 		return nil, err
 	}
-	res := &RTT{Method: rttMethod, PeerNote: peerNote, Peers: []PeerRTT{}}
+	res := &result.RTT{Method: rttMethod, PeerNote: peerNote, Peers: []result.PeerRTT{}}
 	for _, ep := range t.Endpoints() {
 		m, err := memberRTT(ctx, t, ep, cfg)
 		if err != nil {
@@ -112,13 +79,13 @@ func MeasureRTT(ctx context.Context, t *etcdconn.Target, cfg RTTConfig) (*RTT, e
 }
 
 // peerRTTs reads one member's peer round trips.
-func peerRTTs(m Metrics, url string) []PeerRTT {
+func peerRTTs(m Metrics, url string) []result.PeerRTT {
 	from := m.Label(metricServerID, "server_id")
 	hs := m.Histograms(metricPeerRTT, "To")
-	var out []PeerRTT
+	var out []result.PeerRTT
 	for _, to := range sortedKeys(hs) {
 		h := hs[to]
-		p := PeerRTT{From: from, MetricsURL: url, To: to, Observations: h.Count, MeanMs: h.MeanMs()}
+		p := result.PeerRTT{From: from, MetricsURL: url, To: to, Observations: h.Count, MeanMs: h.MeanMs()}
 		p.P99, _ = h.Quantile(0.99)
 		out = append(out, p)
 	}

@@ -10,36 +10,24 @@ import (
 	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 
-	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/etcdconn"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // rttWarmup requests are sent first and not timed: they set up the
 // connection (TCP, TLS, HTTP/2, an auth token), which is not a round trip.
 const rttWarmup = 3
 
-// Latency is a distribution of latencies in milliseconds.
-type Latency struct {
-	MinMs  float64 `json:"min_ms"`
-	MeanMs float64 `json:"mean_ms"`
-	P50Ms  float64 `json:"p50_ms"`
-	P90Ms  float64 `json:"p90_ms"`
-	P99Ms  float64 `json:"p99_ms"`
-	MaxMs  float64 `json:"max_ms"`
-}
-
-// latencyOf summarises h (microseconds) in milliseconds.
-func latencyOf(h *hdr.Histogram) Latency {
-	s := engine.Summarize(h)
-	return Latency{MinMs: s.Min, MeanMs: s.Mean, P50Ms: s.P50, P90Ms: s.P90, P99Ms: s.P99, MaxMs: s.Max}
-}
+// latencyOf summarises h (microseconds) in milliseconds, as the probes
+// write latencies.
+func latencyOf(h *hdr.Histogram) result.LatencyMs { return result.LatencyMs(result.Summarize(h)) }
 
 // memberRTT times cfg.Samples Status calls to ep, one after the other, on
 // one connection to ep alone.
-func memberRTT(ctx context.Context, t *etcdconn.Target, ep string, cfg RTTConfig) (MemberRTT, error) {
+func memberRTT(ctx context.Context, t *etcdconn.Target, ep string, cfg RTTConfig) (result.MemberRTT, error) {
 	c, err := t.DialEndpoint(ctx, ep)
 	if err != nil {
-		return MemberRTT{}, err
+		return result.MemberRTT{}, err
 	}
 	defer c.Close()
 	mc := pb.NewMaintenanceClient(c.ActiveConnection())
@@ -52,25 +40,25 @@ func memberRTT(ctx context.Context, t *etcdconn.Target, ep string, cfg RTTConfig
 	for range rttWarmup {
 		if err := status(); err != nil {
 			if ctx.Err() != nil {
-				return MemberRTT{}, ctx.Err()
+				return result.MemberRTT{}, ctx.Err()
 			}
-			return MemberRTT{}, etcdconn.Unreachable(fmt.Sprintf("etcd at %s does not answer", ep), errors.New(rpctypes.ErrorDesc(err)))
+			return result.MemberRTT{}, etcdconn.Unreachable(fmt.Sprintf("etcd at %s does not answer", ep), errors.New(rpctypes.ErrorDesc(err)))
 		}
 	}
-	h := newLatencyHistogram()
-	m := MemberRTT{Endpoint: ep, Samples: cfg.Samples}
+	h := result.NewHistogram()
+	m := result.MemberRTT{Endpoint: ep, Samples: cfg.Samples}
 	for range cfg.Samples {
 		start := time.Now()
 		if err := status(); err != nil {
 			if ctx.Err() != nil {
-				return MemberRTT{}, ctx.Err()
+				return result.MemberRTT{}, ctx.Err()
 			}
 			m.Errors++
 			continue
 		}
 		recordMicros(h, time.Since(start))
 	}
-	m.Latency = latencyOf(h)
+	m.LatencyMs = latencyOf(h)
 	return m, nil
 }
 

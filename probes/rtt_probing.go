@@ -14,6 +14,7 @@ import (
 
 	"github.com/etcdtune/etcdtune/etcdconn"
 	"github.com/etcdtune/etcdtune/fault"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // ProbingPath is the peer endpoint that etcd's own prober times between
@@ -78,11 +79,11 @@ func checkPeerURL(s string) error {
 // needs no client port and no leader: a cluster that cannot elect one
 // still serves its peer endpoints, which is where the timing it needs can
 // be measured.
-func ProbePeerURLs(ctx context.Context, peerURLs []string, cfg PeerProbeConfig) ([]PeerRTT, error) {
+func ProbePeerURLs(ctx context.Context, peerURLs []string, cfg PeerProbeConfig) ([]result.PeerRTT, error) {
 	if err := cfg.Validate(peerURLs); err != nil {
 		return nil, err
 	}
-	out := make([]PeerRTT, len(peerURLs))
+	out := make([]result.PeerRTT, len(peerURLs))
 	errs := make([]error, len(peerURLs))
 	var wg sync.WaitGroup
 	for i, u := range peerURLs {
@@ -99,7 +100,7 @@ func ProbePeerURLs(ctx context.Context, peerURLs []string, cfg PeerProbeConfig) 
 }
 
 // probePeer times the GETs to one peer on one kept-alive connection.
-func probePeer(ctx context.Context, peerURL string, cfg PeerProbeConfig) (PeerRTT, error) {
+func probePeer(ctx context.Context, peerURL string, cfg PeerProbeConfig) (result.PeerRTT, error) {
 	tr := &http.Transport{Proxy: nil, MaxIdleConnsPerHost: 1}
 	defer tr.CloseIdleConnections()
 	hc := &http.Client{Transport: tr}
@@ -107,25 +108,25 @@ func probePeer(ctx context.Context, peerURL string, cfg PeerProbeConfig) (PeerRT
 	// The first GET opens the connection (TCP, maybe TLS), which is not a
 	// round trip of the kind etcd's heartbeats make: keep it out.
 	if err := get(); err != nil {
-		return PeerRTT{}, etcdconn.Unreachable(fmt.Sprintf("no etcd peer answers at %s", peerURL+ProbingPath), err)
+		return result.PeerRTT{}, etcdconn.Unreachable(fmt.Sprintf("no etcd peer answers at %s", peerURL+ProbingPath), err)
 	}
-	h := newLatencyHistogram()
+	h := result.NewHistogram()
 	for range cfg.Samples {
 		start := time.Now()
 		if err := get(); err != nil {
 			if ctx.Err() != nil {
-				return PeerRTT{}, ctx.Err()
+				return result.PeerRTT{}, ctx.Err()
 			}
 			continue // counted by the difference between Samples and Observations
 		}
 		recordMicros(h, time.Since(start))
 	}
 	if h.TotalCount() == 0 {
-		return PeerRTT{}, etcdconn.Unreachable(fmt.Sprintf("etcd peer at %s", peerURL), errors.New("every timed GET failed"))
+		return result.PeerRTT{}, etcdconn.Unreachable(fmt.Sprintf("etcd peer at %s", peerURL), errors.New("every timed GET failed"))
 	}
 	l := latencyOf(h)
-	return PeerRTT{From: ProbingFrom, To: peerURL, Observations: uint64(h.TotalCount()), MeanMs: l.MeanMs,
-		P99: Quantile{Ms: l.P99Ms, LowerMs: l.P99Ms, UpperMs: l.P99Ms}, Source: probingSource}, nil
+	return result.PeerRTT{From: ProbingFrom, To: peerURL, Observations: uint64(h.TotalCount()), MeanMs: l.Mean,
+		P99: result.Quantile{Ms: l.P99, LowerMs: l.P99, UpperMs: l.P99}, Source: probingSource}, nil
 }
 
 // probingAnswer is what /raft/probing returns.
@@ -159,29 +160,29 @@ func getProbing(ctx context.Context, hc *http.Client, u string, timeout time.Dur
 
 // PeerProbingRTT is the rtt probe's finding when only the peer URLs are
 // known: no client round trips, the peer figures timed here.
-func PeerProbingRTT(ctx context.Context, peerURLs []string, cfg PeerProbeConfig) (*RTT, error) {
+func PeerProbingRTT(ctx context.Context, peerURLs []string, cfg PeerProbeConfig) (*result.RTT, error) {
 	rows, err := ProbePeerURLs(ctx, peerURLs, cfg)
 	if err != nil {
 		return nil, err
 	}
-	r := &RTT{Members: []MemberRTT{}, Peers: []PeerRTT{}}
-	r.AddPeers(rows, probingNote)
+	r := &result.RTT{Members: []result.MemberRTT{}, Peers: []result.PeerRTT{}}
+	AddPeers(r, rows, probingNote)
 	return r, nil
 }
 
 // AddPeerProbing times the peer URLs and adds their figures to r.
-func (r *RTT) AddPeerProbing(ctx context.Context, peerURLs []string, cfg PeerProbeConfig) error {
+func AddPeerProbing(ctx context.Context, r *result.RTT, peerURLs []string, cfg PeerProbeConfig) error {
 	rows, err := ProbePeerURLs(ctx, peerURLs, cfg)
 	if err != nil {
 		return err
 	}
-	r.AddPeers(rows, probingNote)
+	AddPeers(r, rows, probingNote)
 	return nil
 }
 
 // AddPeers appends peer figures, keeps PeerP99Ms the worst of all, and
 // adds note to the caveats.
-func (r *RTT) AddPeers(rows []PeerRTT, note string) {
+func AddPeers(r *result.RTT, rows []result.PeerRTT, note string) {
 	r.Peers = append(r.Peers, rows...)
 	for _, p := range rows {
 		r.PeerP99Ms = max(r.PeerP99Ms, p.P99.Ms)

@@ -10,6 +10,7 @@ import (
 	"github.com/etcdtune/etcdtune/internal/netdelay"
 	"github.com/etcdtune/etcdtune/localetcd"
 	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // oneWay is the delay each proxy adds in each direction: a round trip
@@ -62,12 +63,12 @@ func TestRTTThroughDelayingProxies(t *testing.T) {
 	}
 	proxied, direct := res.Members[0], res.Members[1]
 	t.Logf("client RTT: injected %.1f ms; through the proxy p50 %.2f p99 %.2f max %.2f ms; direct p50 %.2f ms",
-		injected, proxied.P50Ms, proxied.P99Ms, proxied.MaxMs, direct.P50Ms)
-	if d := proxied.P50Ms - injected; d < -(0.2*injected+1) || d > 0.2*injected+1 {
-		t.Errorf("client RTT p50 %.2f ms through a proxy adding %.0f ms: off by more than 20%% + 1 ms", proxied.P50Ms, injected)
+		injected, proxied.P50, proxied.P99, proxied.Max, direct.P50)
+	if d := proxied.P50 - injected; d < -(0.2*injected+1) || d > 0.2*injected+1 {
+		t.Errorf("client RTT p50 %.2f ms through a proxy adding %.0f ms: off by more than 20%% + 1 ms", proxied.P50, injected)
 	}
-	if direct.P50Ms > injected/2 || proxied.Errors+direct.Errors > 0 {
-		t.Errorf("direct member p50 %.2f ms (errors %d, %d): the delay leaked", direct.P50Ms, proxied.Errors, direct.Errors)
+	if direct.P50 > injected/2 || proxied.Errors+direct.Errors > 0 {
+		t.Errorf("direct member p50 %.2f ms (errors %d, %d): the delay leaked", direct.P50, proxied.Errors, direct.Errors)
 	}
 
 	res = waitPeerObservations(t, tg, metrics, 6)
@@ -86,7 +87,7 @@ func TestRTTThroughDelayingProxies(t *testing.T) {
 
 // waitPeerObservations measures until every member has at least n peer
 // round trips recorded, or fails after two minutes.
-func waitPeerObservations(t *testing.T, tg *etcdconn.Target, metrics []string, n uint64) *RTT {
+func waitPeerObservations(t *testing.T, tg *etcdconn.Target, metrics []string, n uint64) *result.RTT {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()

@@ -7,14 +7,13 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/etcdtune/etcdtune/result"
 	"sigs.k8s.io/yaml"
-
-	"github.com/etcdtune/etcdtune/advisor"
 )
 
 // WriteAdviceTable writes the advice as a table: setting, current,
 // recommended, action and the reason.
-func WriteAdviceTable(w io.Writer, advice []advisor.Advice) error {
+func WriteAdviceTable(w io.Writer, advice []result.Advice) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "SETTING\tCURRENT\tRECOMMENDED\tACTION\tREASON")
 	for _, a := range advice {
@@ -31,10 +30,10 @@ func dash(s string) string {
 }
 
 // applicable is the etcd advice that carries a value to use: set or keep.
-func applicable(advice []advisor.Advice, scope string) []advisor.Advice {
-	var out []advisor.Advice
+func applicable(advice []result.Advice, scope string) []result.Advice {
+	var out []result.Advice
 	for _, a := range advice {
-		if a.Scope == scope && a.Value != "" && (a.Action == advisor.ActionSet || a.Action == advisor.ActionKeep) {
+		if a.Scope == scope && a.Value != "" && (a.Action == result.ActionSet || a.Action == result.ActionKeep) {
 			out = append(out, a)
 		}
 	}
@@ -43,11 +42,11 @@ func applicable(advice []advisor.Advice, scope string) []advisor.Advice {
 
 // WriteAdviceFlags writes etcd's flags on one line, and kube-apiserver's on
 // another when there are any.
-func WriteAdviceFlags(w io.Writer, advice []advisor.Advice) error {
-	for _, scope := range []string{advisor.ScopeEtcd, advisor.ScopeAPIServer} {
+func WriteAdviceFlags(w io.Writer, advice []result.Advice) error {
+	for _, scope := range []string{result.ScopeEtcd, result.ScopeAPIServer} {
 		var flags []string
 		for _, a := range applicable(advice, scope) {
-			if scope == advisor.ScopeAPIServer && a.Value == "(none)" {
+			if scope == result.ScopeAPIServer && a.Value == "(none)" {
 				continue
 			}
 			flags = append(flags, a.Setting+"="+a.Value)
@@ -72,9 +71,9 @@ func configValue(v string) any {
 
 // WriteAdviceYAML writes an etcd config file fragment (--config-file keys
 // are the flag names without dashes).
-func WriteAdviceYAML(w io.Writer, advice []advisor.Advice) error {
+func WriteAdviceYAML(w io.Writer, advice []result.Advice) error {
 	m := map[string]any{}
-	for _, a := range applicable(advice, advisor.ScopeEtcd) {
+	for _, a := range applicable(advice, result.ScopeEtcd) {
 		m[strings.TrimPrefix(a.Setting, "--")] = configValue(a.Value)
 	}
 	return writeYAML(w, m)
@@ -89,12 +88,12 @@ type kubeadmArg struct {
 // WriteAdviceKubeadm writes a kubeadm ClusterConfiguration fragment
 // (v1beta4): etcd.local.extraArgs, and apiServer.extraArgs for the events
 // override.
-func WriteAdviceKubeadm(w io.Writer, advice []advisor.Advice) error {
+func WriteAdviceKubeadm(w io.Writer, advice []result.Advice) error {
 	var etcdArgs, apiArgs []kubeadmArg
-	for _, a := range applicable(advice, advisor.ScopeEtcd) {
+	for _, a := range applicable(advice, result.ScopeEtcd) {
 		etcdArgs = append(etcdArgs, kubeadmArg{strings.TrimPrefix(a.Setting, "--"), a.Value})
 	}
-	for _, a := range applicable(advice, advisor.ScopeAPIServer) {
+	for _, a := range applicable(advice, result.ScopeAPIServer) {
 		if a.Value != "(none)" {
 			apiArgs = append(apiArgs, kubeadmArg{strings.TrimPrefix(a.Setting, "--"), a.Value})
 		}
@@ -111,7 +110,7 @@ func WriteAdviceKubeadm(w io.Writer, advice []advisor.Advice) error {
 }
 
 // WriteAdviceJSON writes the advice array of the result file.
-func WriteAdviceJSON(w io.Writer, advice []advisor.Advice) error { return writeIndentedJSON(w, advice) }
+func WriteAdviceJSON(w io.Writer, advice []result.Advice) error { return writeIndentedJSON(w, advice) }
 
 func writeYAML(w io.Writer, v any) error {
 	b, err := yaml.Marshal(v)

@@ -6,12 +6,11 @@ import (
 	"image/color"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
+	"github.com/etcdtune/etcdtune/result"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
-
-	"github.com/etcdtune/etcdtune/engine"
 )
 
 // Chart is one PNG of the report.
@@ -25,7 +24,7 @@ type Chart struct {
 // Charts draws every chart the result has the data for: a bench result
 // without probes gets its latency charts only, a probe-only result its
 // disk and network charts only.
-func Charts(r *Result) ([]Chart, error) {
+func Charts(r *result.Result) ([]Chart, error) {
 	var out []Chart
 	add := func(c *Chart, err error) error {
 		if err != nil {
@@ -122,7 +121,7 @@ func decodeHistogram(enc string) (*hdr.Histogram, error) {
 	if enc == "" {
 		return nil, nil
 	}
-	h, err := engine.DecodeHistogram(enc)
+	h, err := result.DecodeHistogram(enc)
 	if err != nil {
 		return nil, fmt.Errorf("decode histogram: %w", err)
 	}

@@ -6,11 +6,10 @@ import (
 	"math"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
+	"github.com/etcdtune/etcdtune/result"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
-
-	"github.com/etcdtune/etcdtune/probes"
 )
 
 // Disk bounds drawn on the fsync chart: etcd's hardware guide wants the WAL
@@ -28,7 +27,7 @@ const binsPerDecade = 10
 // (a local SSD sits near 0.1 ms, a network volume at a few ms, a spinning
 // disk near 10 ms: one chart shows them all), with etcd's 10 ms and the
 // vendors' 20 ms bounds as vertical lines.
-func fsyncChart(f *probes.Fsync) (*Chart, error) {
+func fsyncChart(f *result.Fsync) (*Chart, error) {
 	if f == nil {
 		return nil, nil
 	}
@@ -37,7 +36,7 @@ func fsyncChart(f *probes.Fsync) (*Chart, error) {
 		return nil, err
 	}
 	bins := logBins(h)
-	p := newPlot(fmt.Sprintf("fdatasync latency on %s (p99 %s ms)", f.Path, ms(f.P99Ms)), "fdatasync latency (ms, log)", "% of fdatasyncs")
+	p := newPlot(fmt.Sprintf("fdatasync latency on %s (p99 %s ms)", f.Path, ms(f.P99)), "fdatasync latency (ms, log)", "% of fdatasyncs")
 	p.Legend.Left = false
 	p.X.Scale = plot.LogScale{}
 	p.X.Tick.Marker = logTicks125{}
@@ -58,7 +57,7 @@ func fsyncChart(f *probes.Fsync) (*Chart, error) {
 			return nil, err
 		}
 	}
-	if err := addVLine(p, f.P99Ms, ymax*1.05, fmt.Sprintf("p99 %s ms", ms(f.P99Ms))); err != nil {
+	if err := addVLine(p, f.P99, ymax*1.05, fmt.Sprintf("p99 %s ms", ms(f.P99))); err != nil {
 		return nil, err
 	}
 	p.X.Max = math.Max(p.X.Max, 30)
@@ -119,7 +118,7 @@ func addVLine(p *plot.Plot, x, y float64, name string) error {
 // rttChart draws the round trips as bars: from this machine to each member
 // (p50 and p99 of the probe's timed requests) and between peers (etcd's
 // own mean and p99).
-func rttChart(r *probes.RTT) (*Chart, error) {
+func rttChart(r *result.RTT) (*Chart, error) {
 	if r == nil || (len(r.Members) == 0 && len(r.Peers) == 0) {
 		return nil, nil
 	}
@@ -127,7 +126,7 @@ func rttChart(r *probes.RTT) (*Chart, error) {
 	var mid, tail plotter.Values
 	for _, m := range r.Members {
 		names = append(names, "client to\n"+m.Endpoint)
-		mid, tail = append(mid, m.P50Ms), append(tail, m.P99Ms)
+		mid, tail = append(mid, m.P50), append(tail, m.P99)
 	}
 	for _, peer := range r.Peers {
 		if peer.Observations == 0 {

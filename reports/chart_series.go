@@ -4,19 +4,18 @@ import (
 	"fmt"
 	"image/color"
 
+	"github.com/etcdtune/etcdtune/result"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-
-	"github.com/etcdtune/etcdtune/engine"
 )
 
 // seriesChart draws one workload second by second: latency p50, p99 and
 // max on a log axis above (a stall is a jump of the max by orders of
 // magnitude, which a linear axis would flatten the median under), and
 // throughput below, with the seconds that had errors marked in red.
-func seriesChart(i int, wl *engine.Result) (*Chart, error) {
+func seriesChart(i int, wl *result.Workload) (*Chart, error) {
 	if len(wl.Series) == 0 {
 		return nil, nil
 	}
@@ -26,12 +25,12 @@ func seriesChart(i int, wl *engine.Result) (*Chart, error) {
 	lat.Y.Tick.Marker = logTicks125{}
 	lines := []struct {
 		name string
-		v    func(engine.SeriesPoint) float64
+		v    func(result.SeriesPoint) float64
 		c    color.Color
 	}{
-		{"max", func(s engine.SeriesPoint) float64 { return s.MaxMs }, colorAt(1)},
-		{"p99", func(s engine.SeriesPoint) float64 { return s.P99Ms }, colorAt(4)},
-		{"p50", func(s engine.SeriesPoint) float64 { return s.P50Ms }, colorAt(0)},
+		{"max", func(s result.SeriesPoint) float64 { return s.MaxMs }, colorAt(1)},
+		{"p99", func(s result.SeriesPoint) float64 { return s.P99Ms }, colorAt(4)},
+		{"p50", func(s result.SeriesPoint) float64 { return s.P50Ms }, colorAt(0)},
 	}
 	drawn := 0
 	for _, l := range lines {
@@ -72,7 +71,7 @@ func seriesChart(i int, wl *engine.Result) (*Chart, error) {
 
 // throughputPlot is the lower panel: completed requests and errors per
 // second.
-func throughputPlot(wl *engine.Result) (*plot.Plot, error) {
+func throughputPlot(wl *result.Workload) (*plot.Plot, error) {
 	p := newPlot("", "seconds into the measured window", "requests/s")
 	var ops, errs, elections plotter.XYs
 	for _, s := range wl.Series {
@@ -111,7 +110,7 @@ func throughputPlot(wl *engine.Result) (*plot.Plot, error) {
 		p.Legend.Add(fmt.Sprintf("leader change (%d in all)", wl.Counters["leader_changes"]), sc)
 	}
 	p.Y.Min = 0
-	if wl.Mode == engine.ModeOpen && wl.TargetRate > 0 {
+	if wl.Mode == result.ModeOpen && wl.TargetRate > 0 {
 		if err := addHLine(p, wl.TargetRate, fmt.Sprintf("target %.0f/s", wl.TargetRate), thresholdColor, 0, float64(len(wl.Series))); err != nil {
 			return nil, err
 		}

@@ -6,11 +6,10 @@ import (
 	"math"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
+	"github.com/etcdtune/etcdtune/result"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
-
-	"github.com/etcdtune/etcdtune/engine"
 )
 
 // spectrumNines is how far right the spectrum goes: 99.999%.
@@ -23,7 +22,7 @@ const spectrumNines = 5
 // runs get two lines: the corrected latency (from the intended send) and
 // the service time (from the actual send); the gap between them is the
 // queueing a closed-loop benchmark would hide.
-func spectrumChart(wls []*engine.Result) (*Chart, error) {
+func spectrumChart(wls []*result.Workload) (*Chart, error) {
 	p := newPlot("Latency by percentile", "percentile", "latency (ms)")
 	lines := 0
 	for i, wl := range wls {
@@ -35,7 +34,7 @@ func spectrumChart(wls []*engine.Result) (*Chart, error) {
 		if h == nil {
 			continue
 		}
-		if wl.Mode == engine.ModeOpen {
+		if wl.Mode == result.ModeOpen {
 			label += " corrected"
 		}
 		if err := addSpectrumLine(p, h, label, colorAt(i), false); err != nil {
@@ -110,10 +109,10 @@ func (percentileTicks) Ticks(min, max float64) []plot.Tick {
 
 // workloadLabel names a workload in charts and headings: its position
 // too, as a result may hold the same kind twice (closed, then open loop).
-func workloadLabel(i int, wl *engine.Result) string {
+func workloadLabel(i int, wl *result.Workload) string {
 	mode := wl.Mode
 	if mode == "" {
-		mode = engine.ModeClosed
+		mode = result.ModeClosed
 	}
 	return fmt.Sprintf("#%d %s (%s)", i+1, wl.Name, mode)
 }

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // Alpha is the significance level of compare: a difference whose
@@ -27,17 +27,17 @@ type Metric struct {
 	// to 0.1% is an infinite relative change but a small one).
 	Points bool
 	// value returns the figure, or false when the workload has none.
-	value func(*engine.Result) (float64, bool)
+	value func(*result.Workload) (float64, bool)
 }
 
 // Metrics are the figures compare reports, in the order it prints them.
 var Metrics = []Metric{
-	{Name: "throughput", Unit: "ops/s", HigherIsBetter: true, value: func(w *engine.Result) (float64, bool) { return w.ThroughputOpsS, true }},
-	{Name: "p50", Unit: "ms", value: func(w *engine.Result) (float64, bool) { return w.LatencyMs.P50, w.Ops > 0 }},
-	{Name: "p99", Unit: "ms", value: func(w *engine.Result) (float64, bool) { return w.LatencyMs.P99, w.Ops > 0 }},
-	{Name: "p999", Unit: "ms", value: func(w *engine.Result) (float64, bool) { return w.LatencyMs.P999, w.Ops > 0 }},
+	{Name: "throughput", Unit: "ops/s", HigherIsBetter: true, value: func(w *result.Workload) (float64, bool) { return w.ThroughputOpsS, true }},
+	{Name: "p50", Unit: "ms", value: func(w *result.Workload) (float64, bool) { return w.LatencyMs.P50, w.Ops > 0 }},
+	{Name: "p99", Unit: "ms", value: func(w *result.Workload) (float64, bool) { return w.LatencyMs.P99, w.Ops > 0 }},
+	{Name: "p999", Unit: "ms", value: func(w *result.Workload) (float64, bool) { return w.LatencyMs.P999, w.Ops > 0 }},
 	{Name: "error_rate", Unit: "%", Points: true, value: errorRate},
-	{Name: "watch_p99", Unit: "ms", value: func(w *engine.Result) (float64, bool) {
+	{Name: "watch_p99", Unit: "ms", value: func(w *result.Workload) (float64, bool) {
 		if w.Watch == nil {
 			return 0, false
 		}
@@ -45,7 +45,7 @@ var Metrics = []Metric{
 	}},
 }
 
-func errorRate(w *engine.Result) (float64, bool) {
+func errorRate(w *result.Workload) (float64, bool) {
 	if w.Ops == 0 {
 		return 0, true
 	}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/etcdtune/etcdtune/result"
 	"golang.org/x/perf/benchmath"
 )
 
@@ -14,7 +15,7 @@ import (
 // difference counts only when p < Alpha; a significant change for the
 // worse past the gate is a regression. The runs must be of one schema and
 // hold the same workloads, in the same order.
-func Compare(base, new []*Result, gate Gate) (*Comparison, error) {
+func Compare(base, new []*result.Result, gate Gate) (*Comparison, error) {
 	if len(base) == 0 || len(new) == 0 {
 		return nil, fmt.Errorf("compare needs at least one base and one new result")
 	}
@@ -38,7 +39,7 @@ func Compare(base, new []*Result, gate Gate) (*Comparison, error) {
 
 // matchRuns refuses runs that cannot be compared and returns the workload
 // names they share.
-func matchRuns(base, new []*Result) ([]string, error) {
+func matchRuns(base, new []*result.Result) ([]string, error) {
 	all := append(slices.Clone(base), new...)
 	names := workloadNames(base[0])
 	for i, r := range all {
@@ -59,7 +60,7 @@ func matchRuns(base, new []*Result) ([]string, error) {
 	return names, nil
 }
 
-func workloadNames(r *Result) []string {
+func workloadNames(r *result.Result) []string {
 	var names []string
 	for _, w := range r.Workloads {
 		names = append(names, w.Name)
@@ -67,7 +68,7 @@ func workloadNames(r *Result) []string {
 	return names
 }
 
-func values(rs []*Result, i int, m Metric) ([]float64, bool) {
+func values(rs []*result.Result, i int, m Metric) ([]float64, bool) {
 	var vs []float64
 	for _, r := range rs {
 		v, ok := m.value(r.Workloads[i])

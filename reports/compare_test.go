@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 func TestParseGate(t *testing.T) {
@@ -44,11 +44,11 @@ func TestParseGate(t *testing.T) {
 
 // runs makes result files of one put workload with the given p99s and a
 // throughput of 1000 ops/s.
-func runs(p99s ...float64) []*Result {
-	var rs []*Result
+func runs(p99s ...float64) []*result.Result {
+	var rs []*result.Result
 	for _, p := range p99s {
-		rs = append(rs, &Result{Schema: Schema, Workloads: []*engine.Result{{Name: "put", Ops: 1000,
-			ThroughputOpsS: 1000, LatencyMs: engine.LatencySummary{P50: 1, P99: p, P999: p}}}})
+		rs = append(rs, &result.Result{Schema: result.Schema, Workloads: []*result.Workload{{Name: "put", Ops: 1000,
+			ThroughputOpsS: 1000, LatencyMs: result.Latency{P50: 1, P99: p, P999: p}}}})
 	}
 	return rs
 }
@@ -57,7 +57,7 @@ func TestCompareVerdicts(t *testing.T) {
 	gate := Gate{"p99": 10}
 	cases := []struct {
 		name      string
-		base, new []*Result
+		base, new []*result.Result
 		p99       string
 	}{
 		{"slower past the gate", runs(5, 5.1, 4.9, 5.2, 5), runs(7, 7.2, 6.9, 7.1, 7.3), VerdictRegression},
@@ -93,7 +93,7 @@ func TestCompareRefusesMismatches(t *testing.T) {
 	v0[0].Schema = "etcdtune.result/v0"
 	cases := []struct {
 		name      string
-		base, new []*Result
+		base, new []*result.Result
 		err       string
 	}{
 		{"other workload", runs(5), other, "same workloads"},

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // earlier holds result files written by an earlier etcdtune, with what that
@@ -19,9 +21,9 @@ const earlier = "testdata/v1-3611bbc"
 // the refactor into one schema package and checks that they report and
 // compare exactly as the build that wrote them did.
 func TestResultsOfEarlierBuildsStillRead(t *testing.T) {
-	read := func(name string) *Result {
+	read := func(name string) *result.Result {
 		t.Helper()
-		r, err := ReadFile(filepath.Join(earlier, name))
+		r, err := result.ReadFile(filepath.Join(earlier, name))
 		if err != nil {
 			t.Fatalf("an earlier build's result no longer reads: %v", err)
 		}
@@ -50,7 +52,7 @@ func TestResultsOfEarlierBuildsStillRead(t *testing.T) {
 	same("run-result.text.golden", func(w io.Writer) error { return WriteVerdict(w, run) })
 	same("put-1.md.golden", func(w io.Writer) error { return WriteMarkdown(w, put1) })
 	same("put-1.text.golden", func(w io.Writer) error { return WriteVerdict(w, put1) })
-	cmp, err := Compare([]*Result{put1}, []*Result{put2}, nil)
+	cmp, err := Compare([]*result.Result{put1}, []*result.Result{put2}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,12 +73,12 @@ func TestResultFieldsSurviveARoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, err := Read(bytes.NewReader(raw))
+		r, err := result.Read(bytes.NewReader(raw))
 		if err != nil {
 			t.Fatal(err)
 		}
 		var again bytes.Buffer
-		if err := WriteJSON(&again, r); err != nil {
+		if err := result.WriteJSON(&again, r); err != nil {
 			t.Fatal(err)
 		}
 		var before, after any

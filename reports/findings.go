@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/etcdtune/etcdtune/advisor"
-	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // Scale is what the cluster is for, beyond what was measured.
@@ -19,7 +19,7 @@ type Scale struct {
 // Findings gathers, from a result, the figures the advisor's rules read.
 // A probe that did not run leaves its figures nil, and the rules that need
 // them say "not measured".
-func Findings(r *Result, s Scale) advisor.Findings {
+func Findings(r *result.Result, s Scale) advisor.Findings {
 	f := advisor.Findings{
 		ServerVersion: r.Target.ServerVersion, Members: len(r.Target.Members),
 		Nodes: s.Nodes, PodsPerNode: s.PodsPerNode, ForKubernetes: s.ForKubernetes || s.Nodes > 0,
@@ -40,7 +40,7 @@ func Findings(r *Result, s Scale) advisor.Findings {
 	}
 	if p.Fsync != nil && p.Fsync.Samples > 0 {
 		src := fmt.Sprintf("probe fsync on %s", p.Fsync.Path)
-		f.FsyncP99Ms, f.FsyncMaxMs = advisor.M(p.Fsync.P99Ms, src+", p99"), advisor.M(p.Fsync.MaxMs, src+", max")
+		f.FsyncP99Ms, f.FsyncMaxMs = advisor.M(p.Fsync.P99, src+", p99"), advisor.M(p.Fsync.Max, src+", max")
 	}
 	clusterFindings(&f, r)
 	if p.Host != nil {
@@ -67,12 +67,12 @@ func Findings(r *Result, s Scale) advisor.Findings {
 // rate (the open-loop put of etcdtune run, or bench put --rate), the
 // requests and errors of every workload, and the leader changes the server
 // metrics saw.
-func loadFindings(f *advisor.Findings, r *Result) {
+func loadFindings(f *advisor.Findings, r *result.Result) {
 	var reqs, errs int64
 	for _, w := range r.Workloads {
 		reqs += w.Ops + w.Errors
 		errs += w.Errors
-		if w.Name == "put" && w.Mode == engine.ModeOpen && w.TargetRate > 0 && w.Ops > 0 {
+		if w.Name == "put" && w.Mode == result.ModeOpen && w.TargetRate > 0 && w.Ops > 0 {
 			src := fmt.Sprintf("put at %.0f/s, open loop, %.0f s", w.TargetRate, w.DurationS)
 			f.WriteTargetOpsS = advisor.M(w.TargetRate, "the run's target rate")
 			f.WriteAchievedOpsS = advisor.M(w.ThroughputOpsS, src)
@@ -102,7 +102,7 @@ func loadFindings(f *advisor.Findings, r *Result) {
 
 // clusterFindings takes the db sizes and the server's own disk figures:
 // the leader's, as its WAL fsync and commit gate every write.
-func clusterFindings(f *advisor.Findings, r *Result) {
+func clusterFindings(f *advisor.Findings, r *result.Result) {
 	for _, m := range r.Target.Members {
 		if m.IsLeader && m.DBSizeBytes > 0 {
 			src := fmt.Sprintf("status of %s", m.Endpoint)
@@ -132,7 +132,7 @@ var writeKinds = map[string]bool{"put": true, "txn": true, "cas": true}
 
 // writeFindings takes the highest write throughput measured, and the size
 // of a write, from the workloads.
-func writeFindings(f *advisor.Findings, wls []*engine.Result) {
+func writeFindings(f *advisor.Findings, wls []*result.Workload) {
 	for _, w := range wls {
 		rate := 0.0
 		switch {

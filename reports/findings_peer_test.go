@@ -5,16 +5,17 @@ import (
 	"testing"
 
 	"github.com/etcdtune/etcdtune/probes"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // A peer figure timed by etcdtune (probe rtt --peer-urls) keeps its own
 // source in the findings; etcd's histogram rows name the metric, and a row
 // without observations is no figure at all.
 func TestFindingsPeerSources(t *testing.T) {
-	r := &Result{Probes: Probes{RTT: &probes.RTT{Peers: []probes.PeerRTT{
-		{From: "a", To: "b", Observations: 3, MeanMs: 2, P99: probes.Quantile{Ms: 4}},
+	r := &result.Result{Probes: result.Probes{RTT: &result.RTT{Peers: []result.PeerRTT{
+		{From: "a", To: "b", Observations: 3, MeanMs: 2, P99: result.Quantile{Ms: 4}},
 		{From: "a", To: "c"},
-		{From: probes.ProbingFrom, To: "http://10.0.0.2:2380", Observations: 20, MeanMs: 100, P99: probes.Quantile{Ms: 120},
+		{From: probes.ProbingFrom, To: "http://10.0.0.2:2380", Observations: 20, MeanMs: 100, P99: result.Quantile{Ms: 120},
 			Source: "timed GET /raft/probing"},
 	}}}}
 	f := Findings(r, Scale{})

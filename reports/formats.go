@@ -5,7 +5,7 @@ import (
 	"io"
 	"path/filepath"
 
-	"github.com/etcdtune/etcdtune/advisor"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // The names of the output formats.
@@ -22,17 +22,17 @@ const (
 )
 
 // ResultWriter writes a result on w.
-type ResultWriter func(w io.Writer, r *Result) error
+type ResultWriter func(w io.Writer, r *result.Result) error
 
 // ReportWriter writes the report of a result: on w, or into the folder dir
 // (naming the page on w).
-type ReportWriter func(w io.Writer, r *Result, dir string) error
+type ReportWriter func(w io.Writer, r *result.Result, dir string) error
 
-// ProbeWriter writes one probe's finding (a *probes.Fsync, *probes.RTT...).
+// ProbeWriter writes one probe's finding (a *result.Fsync, *result.RTT...).
 type ProbeWriter func(w io.Writer, finding any) error
 
 // AdviceWriter writes the advice.
-type AdviceWriter func(w io.Writer, advice []advisor.Advice) error
+type AdviceWriter func(w io.Writer, advice []result.Advice) error
 
 // ComparisonWriter writes a comparison.
 type ComparisonWriter func(w io.Writer, c *Comparison) error
@@ -41,7 +41,7 @@ type ComparisonWriter func(w io.Writer, c *Comparison) error
 // bench quota, merge.
 var ResultFormats = Formats[ResultWriter]{
 	{Name: FormatTable, Write: WriteText},
-	{Name: FormatJSON, Write: WriteJSON},
+	{Name: FormatJSON, Write: result.WriteJSON},
 }
 
 // ReportFormats are the outputs of report.
@@ -49,7 +49,7 @@ var ReportFormats = Formats[ReportWriter]{
 	{Name: FormatHTML, Note: "a folder", Write: writeReportFolder},
 	{Name: FormatMD, Write: onStdout(WriteMarkdown)},
 	{Name: FormatText, Write: onStdout(WriteVerdict)},
-	{Name: FormatJSON, Write: onStdout(WriteJSON)},
+	{Name: FormatJSON, Write: onStdout(result.WriteJSON)},
 }
 
 // ProbeFormats are the outputs of each probe: json is the object the
@@ -77,7 +77,7 @@ var ComparisonFormats = Formats[ComparisonWriter]{
 }
 
 // writeReportFolder writes the HTML report into dir and names its page.
-func writeReportFolder(w io.Writer, r *Result, dir string) error {
+func writeReportFolder(w io.Writer, r *result.Result, dir string) error {
 	if err := WriteReport(dir, r); err != nil {
 		return err
 	}
@@ -87,5 +87,5 @@ func writeReportFolder(w io.Writer, r *Result, dir string) error {
 
 // onStdout is a report written on w alone, with no folder.
 func onStdout(write ResultWriter) ReportWriter {
-	return func(w io.Writer, r *Result, _ string) error { return write(w, r) }
+	return func(w io.Writer, r *result.Result, _ string) error { return write(w, r) }
 }

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // update rewrites the golden files: go test ./reports -run Golden -update
@@ -14,9 +16,9 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 // fixedResult is a real result, frozen in testdata: bench put closed loop,
 // bench put open loop at 2000/s, probes fsync, host, disk, rtt and cluster
 // of an embedded etcd, and the advice of `etcdtune advise --from` on it.
-func fixedResult(t *testing.T) *Result {
+func fixedResult(t *testing.T) *result.Result {
 	t.Helper()
-	r, err := ReadFile(filepath.Join("testdata", "result.json"))
+	r, err := result.ReadFile(filepath.Join("testdata", "result.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

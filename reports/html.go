@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // The page template and its CSS are compiled into the binary: the report
@@ -33,7 +35,7 @@ const ReportFile = "report.html"
 // self-contained page (charts inlined as data: URIs, CSS inline, no
 // script), and the same charts as PNG files under charts/. dir is created
 // if needed; files of the same names are replaced, others left alone.
-func WriteReport(dir string, r *Result) error {
+func WriteReport(dir string, r *result.Result) error {
 	charts, err := Charts(r)
 	if err != nil {
 		return fmt.Errorf("report charts: %w", err)
@@ -57,7 +59,7 @@ func WriteReport(dir string, r *Result) error {
 }
 
 // WriteHTML writes the report page of r, charts inlined, to w.
-func WriteHTML(w io.Writer, r *Result) error {
+func WriteHTML(w io.Writer, r *result.Result) error {
 	charts, err := Charts(r)
 	if err != nil {
 		return fmt.Errorf("report charts: %w", err)
@@ -65,7 +67,7 @@ func WriteHTML(w io.Writer, r *Result) error {
 	return writeHTML(w, r, charts)
 }
 
-func writeHTML(w io.Writer, r *Result, charts []Chart) error {
+func writeHTML(w io.Writer, r *result.Result, charts []Chart) error {
 	css, err := templateFS.ReadFile("templates/report.css")
 	if err != nil {
 		return err

@@ -7,8 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/etcdtune/etcdtune/advisor"
-	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // page is what the report template shows.
@@ -17,9 +16,9 @@ type page struct {
 	Target                    string
 	Command, Started, Ended   string
 	EndReason, Error, Version string
-	Verdicts                  []advisor.Advice
+	Verdicts                  []result.Verdict
 	EtcdFlags, APIServerFlags string
-	Advice                    []advisor.Advice
+	Advice                    []result.Advice
 	Charts                    []chartView // the charts not of one workload
 	Workloads                 []workloadView
 	Facts                     []factGroup
@@ -41,7 +40,7 @@ type workloadView struct {
 
 type latencyRow struct {
 	Name, Throughput, Ops, Errors string
-	L                             engine.LatencySummary
+	L                             result.Latency
 }
 
 type fact struct{ Name, Value string }
@@ -51,13 +50,13 @@ type factGroup struct {
 	Facts []fact
 }
 
-func newPage(r *Result, charts []Chart) page {
+func newPage(r *result.Result, charts []Chart) page {
 	p := page{Target: describeTarget(r), Command: r.Command, Started: r.StartedAt, Ended: r.EndedAt,
 		EndReason: r.EndReason, Error: r.Error, Version: r.ToolVersion,
-		Verdicts: Verdicts(r.Advice), EtcdFlags: flagLine(r.Advice, advisor.ScopeEtcd),
-		APIServerFlags: flagLine(r.Advice, advisor.ScopeAPIServer), Facts: facts(r)}
+		Verdicts: Verdicts(r.Advice), EtcdFlags: flagLine(r.Advice, result.ScopeEtcd),
+		APIServerFlags: flagLine(r.Advice, result.ScopeAPIServer), Facts: facts(r)}
 	for _, a := range r.Advice {
-		if a.Scope != advisor.ScopeVerdict {
+		if a.Scope != result.ScopeVerdict {
 			p.Advice = append(p.Advice, a)
 		}
 	}
@@ -80,17 +79,17 @@ func newPage(r *Result, charts []Chart) page {
 	return p
 }
 
-func newWorkloadView(i int, wl *engine.Result) workloadView {
+func newWorkloadView(i int, wl *result.Workload) workloadView {
 	v := workloadView{ID: fmt.Sprintf("workload-%d", i+1), Label: workloadLabel(i, wl), Run: describeRun(wl),
 		EndReason: wl.EndReason, Warnings: wl.Warnings}
 	for _, k := range slices.Sorted(maps.Keys(wl.Params)) {
 		v.Params = append(v.Params, fact{k, fmt.Sprint(wl.Params[k])})
 	}
-	if wl.Mode == engine.ModeOpen && wl.TargetRate > 0 {
+	if wl.Mode == result.ModeOpen && wl.TargetRate > 0 {
 		v.Params = append(v.Params, fact{"target rate", fmt.Sprintf("%.0f/s", wl.TargetRate)})
 	}
 	name := "all"
-	if wl.Mode == engine.ModeOpen {
+	if wl.Mode == result.ModeOpen {
 		name = "all, from the intended send"
 	}
 	v.Latency = append(v.Latency, latencyRow{name, fmt.Sprintf("%.0f/s", wl.ThroughputOpsS), fmt.Sprint(wl.Ops),
@@ -118,7 +117,7 @@ func newWorkloadView(i int, wl *engine.Result) workloadView {
 }
 
 // facts are the host, disk, network and cluster as the result knows them.
-func facts(r *Result) []factGroup {
+func facts(r *result.Result) []factGroup {
 	var out []factGroup
 	host := factGroup{Title: "Host"}
 	h := r.Host
@@ -144,7 +143,7 @@ func facts(r *Result) []factGroup {
 		}
 		if f != nil {
 			disk.Facts = append(disk.Facts, fact{"fdatasync", fmt.Sprintf("p50 %s, p90 %s, p99 %s, p99.9 %s, max %s ms; %.0f IOPS (%d writes of %d B, %s pattern, on %s)",
-				ms(f.P50Ms), ms(f.P90Ms), ms(f.P99Ms), ms(f.P999Ms), ms(f.MaxMs), f.IOPS, f.Samples, f.BlockBytes, f.Pattern, f.Path)})
+				ms(f.P50), ms(f.P90), ms(f.P99), ms(f.P999), ms(f.Max), f.IOPS, f.Samples, f.BlockBytes, f.Pattern, f.Path)})
 			disk.Facts = appendWarnings(disk.Facts, f.Warnings)
 		}
 		out = append(out, disk)
@@ -155,7 +154,7 @@ func facts(r *Result) []factGroup {
 
 // clusterFacts are the members as the target reported them, and what the
 // cluster and rtt probes saw.
-func clusterFacts(r *Result) factGroup {
+func clusterFacts(r *result.Result) factGroup {
 	g := factGroup{Title: "Cluster"}
 	t := r.Target
 	g.Facts = append(g.Facts, fact{"target", describeTarget(r)})
@@ -169,7 +168,7 @@ func clusterFacts(r *Result) factGroup {
 	}
 	if rtt := r.Probes.RTT; rtt != nil {
 		for _, m := range rtt.Members {
-			g.Facts = append(g.Facts, fact{"round trip to " + m.Endpoint, fmt.Sprintf("p50 %s, p99 %s, max %s ms (%d samples, %d errors)", ms(m.P50Ms), ms(m.P99Ms), ms(m.MaxMs), m.Samples, m.Errors)})
+			g.Facts = append(g.Facts, fact{"round trip to " + m.Endpoint, fmt.Sprintf("p50 %s, p99 %s, max %s ms (%d samples, %d errors)", ms(m.P50), ms(m.P99), ms(m.Max), m.Samples, m.Errors)})
 		}
 		if len(rtt.Peers) > 0 {
 			g.Facts = append(g.Facts, fact{"peer RTT p99 (worst)", fmt.Sprintf("%s ms", ms(rtt.PeerP99Ms))})

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/etcdtune/etcdtune/internal/reporttest"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 func TestWriteReportFromFixedResult(t *testing.T) {
@@ -56,7 +57,7 @@ func TestWriteReportFromFixedResult(t *testing.T) {
 func TestChartsFromPartialResults(t *testing.T) {
 	full := fixedResult(t)
 	benchOnly := *full
-	benchOnly.Probes, benchOnly.Advice = Probes{}, nil
+	benchOnly.Probes, benchOnly.Advice = result.Probes{}, nil
 	probesOnly := *full
 	probesOnly.Workloads = nil
 	noHistograms := *full
@@ -69,13 +70,13 @@ func TestChartsFromPartialResults(t *testing.T) {
 	noHistograms.Probes.Fsync = nil
 	cases := []struct {
 		name  string
-		r     *Result
+		r     *result.Result
 		files []string
 	}{
 		{"bench only", &benchOnly, []string{"latency-spectrum.png", "workload-1-put-series.png", "workload-2-put-series.png"}},
 		{"probes only", &probesOnly, []string{"fsync.png", "rtt.png"}},
 		{"no histograms", &noHistograms, []string{"rtt.png"}},
-		{"empty", &Result{Schema: Schema}, nil},
+		{"empty", &result.Result{Schema: result.Schema}, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

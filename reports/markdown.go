@@ -7,16 +7,15 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/etcdtune/etcdtune/advisor"
-	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // verdictEmoji makes a verdict visible at a glance in a pull request.
-var verdictEmoji = map[string]string{advisor.Pass: "✅", advisor.Warn: "⚠️", advisor.Fail: "❌", notMeasuredVerdict: "➖"}
+var verdictEmoji = map[string]string{result.Pass: "✅", result.Warn: "⚠️", result.Fail: "❌", notMeasuredVerdict: "➖"}
 
 // WriteMarkdown writes a summary of a result fit for a pull-request
 // comment: the verdicts, a table per workload and the advice.
-func WriteMarkdown(w io.Writer, r *Result) error {
+func WriteMarkdown(w io.Writer, r *result.Result) error {
 	b := &strings.Builder{}
 	fmt.Fprintf(b, "## etcdtune: %s\n\n", mdEscape(describeTarget(r)))
 	fmt.Fprintf(b, "`%s` · %s · ended: %s\n\n", mdEscape(r.Command), r.StartedAt, r.EndReason)
@@ -32,7 +31,7 @@ func WriteMarkdown(w io.Writer, r *Result) error {
 	return err
 }
 
-func writeMarkdownVerdicts(b *strings.Builder, advice []advisor.Advice) {
+func writeMarkdownVerdicts(b *strings.Builder, advice []result.Advice) {
 	vs := Verdicts(advice)
 	if len(vs) == 0 {
 		return
@@ -40,19 +39,19 @@ func writeMarkdownVerdicts(b *strings.Builder, advice []advisor.Advice) {
 	b.WriteString("### Verdicts\n\n| area | verdict | figure |\n|---|---|---|\n")
 	for _, v := range vs {
 		val := verdictValue(v)
-		fmt.Fprintf(b, "| %s | %s %s | %s |\n", v.Setting, verdictEmoji[val], val, mdEscape(v.Reason))
+		fmt.Fprintf(b, "| %s | %s %s | %s |\n", v.Area, verdictEmoji[val], val, mdEscape(v.Reason))
 	}
 	b.WriteString("\n")
 }
 
-func writeMarkdownWorkload(b *strings.Builder, i int, wl *engine.Result) {
+func writeMarkdownWorkload(b *strings.Builder, i int, wl *result.Workload) {
 	fmt.Fprintf(b, "#### %s\n\n%s\n\n", mdEscape(workloadLabel(i, wl)), mdEscape(describeRun(wl)))
 	b.WriteString("| | throughput | p50 | p99 | p99.9 | max | requests | errors |\n|---|--:|--:|--:|--:|--:|--:|--:|\n")
-	latencyRow := func(name string, thr string, l engine.LatencySummary, ops, errs string) {
+	latencyRow := func(name string, thr string, l result.Latency, ops, errs string) {
 		fmt.Fprintf(b, "| %s | %s | %s ms | %s ms | %s ms | %s ms | %s | %s |\n", name, thr, ms(l.P50), ms(l.P99), ms(l.P999), ms(l.Max), ops, errs)
 	}
 	allName := "all"
-	if wl.Mode == engine.ModeOpen {
+	if wl.Mode == result.ModeOpen {
 		allName = "all (from intended send)"
 	}
 	latencyRow(allName, fmt.Sprintf("%.0f/s", wl.ThroughputOpsS), wl.LatencyMs, fmt.Sprint(wl.Ops), fmt.Sprint(wl.Errors)+mdEscape(errorKinds(wl.ErrorKinds)))
@@ -78,10 +77,10 @@ func writeMarkdownWorkload(b *strings.Builder, i int, wl *engine.Result) {
 
 // writeMarkdownAdvice writes the settings and operations advised; the
 // verdicts have their own table above.
-func writeMarkdownAdvice(b *strings.Builder, advice []advisor.Advice) {
-	var rows []advisor.Advice
+func writeMarkdownAdvice(b *strings.Builder, advice []result.Advice) {
+	var rows []result.Advice
 	for _, a := range advice {
-		if a.Scope != advisor.ScopeVerdict {
+		if a.Scope != result.ScopeVerdict {
 			rows = append(rows, a)
 		}
 	}
@@ -92,7 +91,7 @@ func writeMarkdownAdvice(b *strings.Builder, advice []advisor.Advice) {
 	for _, a := range rows {
 		fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s |\n", a.Setting, mdEscape(dash(a.Current)), mdEscape(dash(a.Value)), a.Action, mdEscape(a.Reason))
 	}
-	if line := flagLine(advice, advisor.ScopeEtcd); line != "" {
+	if line := flagLine(advice, result.ScopeEtcd); line != "" {
 		fmt.Fprintf(b, "\n```\n%s\n```\n", line)
 	}
 }

@@ -9,8 +9,7 @@ import (
 	"time"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
-
-	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // Params a distributed run adds to each agent's workload result.
@@ -30,7 +29,7 @@ var perAgent = []string{"prefix", ParamAgentIndex, ParamBarrierReleased}
 // at the same time into one result: counts and rates added, histograms
 // merged exactly (so the merged p99 is the p99 of every request), series
 // summed per second after aligning them on their start times.
-func Merge(rs []*Result) (*Result, error) {
+func Merge(rs []*result.Result) (*result.Result, error) {
 	if len(rs) < 2 {
 		return nil, fmt.Errorf("merge needs at least two results, got %d", len(rs))
 	}
@@ -44,12 +43,12 @@ func Merge(rs []*Result) (*Result, error) {
 	for _, r := range rs[1:] {
 		out.StartedAt = minTime(out.StartedAt, r.StartedAt)
 		out.EndedAt = maxTime(out.EndedAt, r.EndedAt)
-		if r.EndReason != engine.EndCompleted {
+		if r.EndReason != result.EndCompleted {
 			out.EndReason = r.EndReason
 		}
 	}
 	for i := range rs[0].Workloads {
-		ws := make([]*engine.Result, len(rs))
+		ws := make([]*result.Workload, len(rs))
 		for j, r := range rs {
 			ws[j] = r.Workloads[i]
 		}
@@ -64,7 +63,7 @@ func Merge(rs []*Result) (*Result, error) {
 
 // sameShape refuses results that are not agents of one benchmark: other
 // workloads, other parameters, or the same agent twice.
-func sameShape(rs []*Result) error {
+func sameShape(rs []*result.Result) error {
 	first := rs[0]
 	agents := map[any]bool{}
 	for i, r := range rs {
@@ -99,7 +98,7 @@ func sharedParams(p map[string]any) map[string]any {
 	return q
 }
 
-func mergeWorkload(ws []*engine.Result) (*engine.Result, error) {
+func mergeWorkload(ws []*result.Workload) (*result.Workload, error) {
 	m := *ws[0]
 	m.Params = sharedParams(ws[0].Params)
 	m.ErrorKinds = map[string]int64{}
@@ -122,7 +121,7 @@ func mergeWorkload(ws []*engine.Result) (*engine.Result, error) {
 		if len(w.Counters) > 0 {
 			m.Counters = addCounts(m.Counters, w.Counters)
 		}
-		if w.EndReason != engine.EndCompleted {
+		if w.EndReason != result.EndCompleted {
 			m.EndReason = w.EndReason
 		}
 		for _, s := range w.Warnings {
@@ -154,33 +153,33 @@ func addCounts(dst, src map[string]int64) map[string]int64 {
 
 // mergeHistograms merges the latency, service and per-kind histograms and
 // recomputes the summaries from them.
-func mergeHistograms(m *engine.Result, ws []*engine.Result) error {
-	lat, err := mergeEncoded(ws, func(w *engine.Result) string { return w.Histogram })
+func mergeHistograms(m *result.Workload, ws []*result.Workload) error {
+	lat, err := mergeEncoded(ws, func(w *result.Workload) string { return w.Histogram })
 	if err != nil {
 		return err
 	}
-	m.Histogram, m.LatencyMs = engine.EncodeHistogram(lat), engine.Summarize(lat)
+	m.Histogram, m.LatencyMs = result.EncodeHistogram(lat), result.Summarize(lat)
 	m.ServiceHistogram, m.ServiceLatencyMs = "", nil
 	if ws[0].ServiceHistogram != "" {
-		svc, err := mergeEncoded(ws, func(w *engine.Result) string { return w.ServiceHistogram })
+		svc, err := mergeEncoded(ws, func(w *result.Workload) string { return w.ServiceHistogram })
 		if err != nil {
 			return err
 		}
-		sum := engine.Summarize(svc)
-		m.ServiceHistogram, m.ServiceLatencyMs = engine.EncodeHistogram(svc), &sum
+		sum := result.Summarize(svc)
+		m.ServiceHistogram, m.ServiceLatencyMs = result.EncodeHistogram(svc), &sum
 	}
 	for kind := range ws[0].Kinds {
-		h, err := mergeEncoded(ws, func(w *engine.Result) string { return w.Kinds[kind].Histogram })
+		h, err := mergeEncoded(ws, func(w *result.Workload) string { return w.Kinds[kind].Histogram })
 		if err != nil {
 			return err
 		}
-		ks := engine.KindStat{LatencyMs: engine.Summarize(h), Histogram: engine.EncodeHistogram(h)}
+		ks := result.KindStat{LatencyMs: result.Summarize(h), Histogram: result.EncodeHistogram(h)}
 		for _, w := range ws {
 			ks.Ops += w.Kinds[kind].Ops
 			ks.Errors += w.Kinds[kind].Errors
 		}
 		if m.Kinds == nil {
-			m.Kinds = map[string]engine.KindStat{}
+			m.Kinds = map[string]result.KindStat{}
 		}
 		m.Kinds[kind] = ks
 	}
@@ -189,14 +188,14 @@ func mergeHistograms(m *engine.Result, ws []*engine.Result) error {
 
 // mergeEncoded decodes each agent's histogram and merges them: HdrHistogram
 // adds bucket counts, so nothing is lost or approximated.
-func mergeEncoded(ws []*engine.Result, get func(*engine.Result) string) (*hdr.Histogram, error) {
+func mergeEncoded(ws []*result.Workload, get func(*result.Workload) string) (*hdr.Histogram, error) {
 	var sum *hdr.Histogram
 	for i, w := range ws {
 		enc := get(w)
 		if enc == "" {
 			return nil, fmt.Errorf("result %d's %s has no histogram to merge", i+1, w.Name)
 		}
-		h, err := engine.DecodeHistogram(enc)
+		h, err := result.DecodeHistogram(enc)
 		if err != nil {
 			return nil, fmt.Errorf("result %d's %s: histogram: %w", i+1, w.Name, err)
 		}
@@ -216,19 +215,19 @@ func mergeEncoded(ws []*engine.Result, get func(*engine.Result) string) (*hdr.Hi
 // Ops and errors add up exactly; a second's p50, p99 and max are the
 // largest of the agents' (the per-second histograms are not kept, so this
 // is an upper bound, never an understatement).
-func mergeSeries(ws []*engine.Result) []engine.SeriesPoint {
+func mergeSeries(ws []*result.Workload) []result.SeriesPoint {
 	t0 := ws[0].StartedAt
 	for _, w := range ws {
 		t0 = minTime(t0, w.StartedAt)
 	}
-	byT := map[int]*engine.SeriesPoint{}
+	byT := map[int]*result.SeriesPoint{}
 	for _, w := range ws {
 		shift := secondsBetween(t0, w.StartedAt)
 		for _, p := range w.Series {
 			t := p.T + shift
 			q := byT[t]
 			if q == nil {
-				q = &engine.SeriesPoint{T: t}
+				q = &result.SeriesPoint{T: t}
 				byT[t] = q
 			}
 			q.Ops += p.Ops
@@ -236,7 +235,7 @@ func mergeSeries(ws []*engine.Result) []engine.SeriesPoint {
 			q.P50Ms, q.P99Ms, q.MaxMs = math.Max(q.P50Ms, p.P50Ms), math.Max(q.P99Ms, p.P99Ms), math.Max(q.MaxMs, p.MaxMs)
 		}
 	}
-	out := make([]engine.SeriesPoint, 0, len(byT))
+	out := make([]result.SeriesPoint, 0, len(byT))
 	for _, p := range byT {
 		out = append(out, *p)
 	}
@@ -246,7 +245,7 @@ func mergeSeries(ws []*engine.Result) []engine.SeriesPoint {
 
 // barrierSpread is the time between the first and the last agent's
 // release from the start barrier, in milliseconds.
-func barrierSpread(ws []*engine.Result) (float64, bool) {
+func barrierSpread(ws []*result.Workload) (float64, bool) {
 	var lo, hi time.Time
 	for _, w := range ws {
 		s, _ := w.Params[ParamBarrierReleased].(string)

@@ -6,30 +6,29 @@ import (
 	"time"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
-
-	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // agentResult is one agent's result of a put run whose latencies (µs) are
 // lat, started at start, with a second of series per latency.
-func agentResult(index int, start time.Time, lat ...int64) *Result {
+func agentResult(index int, start time.Time, lat ...int64) *result.Result {
 	h := hdr.New(1, 60_000_000, 3)
-	var series []engine.SeriesPoint
+	var series []result.SeriesPoint
 	for i, l := range lat {
 		h.RecordValue(l)
-		series = append(series, engine.SeriesPoint{T: i + 1, Ops: 1})
+		series = append(series, result.SeriesPoint{T: i + 1, Ops: 1})
 	}
-	w := &engine.Result{Name: "put", Mode: engine.ModeOpen, TargetRate: 100, EndReason: engine.EndCompleted,
+	w := &result.Workload{Name: "put", Mode: result.ModeOpen, TargetRate: 100, EndReason: result.EndCompleted,
 		StartedAt: start.Format(time.RFC3339Nano), Ops: int64(len(lat)), ThroughputOpsS: 10,
 		Params: map[string]any{"prefix": "/p/agent-" + string(rune('0'+index)) + "/", "key_size": 8.0,
 			ParamAgents: 3.0, ParamAgentIndex: float64(index), ParamBarrierReleased: start.Format(time.RFC3339Nano)},
-		Histogram: engine.EncodeHistogram(h), LatencyMs: engine.Summarize(h), Series: series}
-	return &Result{Schema: Schema, StartedAt: w.StartedAt, EndedAt: w.StartedAt, EndReason: engine.EndCompleted, Workloads: []*engine.Result{w}}
+		Histogram: result.EncodeHistogram(h), LatencyMs: result.Summarize(h), Series: series}
+	return &result.Result{Schema: result.Schema, StartedAt: w.StartedAt, EndedAt: w.StartedAt, EndReason: result.EndCompleted, Workloads: []*result.Workload{w}}
 }
 
 func TestMergeIsExact(t *testing.T) {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	rs := []*Result{
+	rs := []*result.Result{
 		agentResult(0, t0, 1000, 2000, 3000),
 		agentResult(1, t0.Add(20*time.Millisecond), 100_000),
 		agentResult(2, t0.Add(time.Second), 500, 600),
@@ -46,8 +45,8 @@ func TestMergeIsExact(t *testing.T) {
 	if w.Ops != 6 || w.TargetRate != 300 || w.ThroughputOpsS != 30 {
 		t.Errorf("ops %d, target %v, throughput %v; want 6, 300, 30", w.Ops, w.TargetRate, w.ThroughputOpsS)
 	}
-	if w.LatencyMs != engine.Summarize(union) {
-		t.Errorf("merged latencies %+v, want the union's %+v", w.LatencyMs, engine.Summarize(union))
+	if w.LatencyMs != result.Summarize(union) {
+		t.Errorf("merged latencies %+v, want the union's %+v", w.LatencyMs, result.Summarize(union))
 	}
 	// Agent 2 started a second later: its first second is the others' second.
 	want := map[int]int64{1: 2, 2: 2, 3: 2}
@@ -72,13 +71,13 @@ func TestMergeRefusesOtherWorkloads(t *testing.T) {
 	params.Workloads[0].Params["key_size"] = 9.0
 	cases := []struct {
 		name string
-		rs   []*Result
+		rs   []*result.Result
 		err  string
 	}{
-		{"other workload", []*Result{agentResult(0, t0, 1), other}, "not the same workload"},
-		{"other params", []*Result{agentResult(0, t0, 1), params}, "other parameters"},
-		{"same agent twice", []*Result{agentResult(0, t0, 1), agentResult(0, t0, 2)}, "agent 0 again"},
-		{"one result", []*Result{agentResult(0, t0, 1)}, "at least two"},
+		{"other workload", []*result.Result{agentResult(0, t0, 1), other}, "not the same workload"},
+		{"other params", []*result.Result{agentResult(0, t0, 1), params}, "other parameters"},
+		{"same agent twice", []*result.Result{agentResult(0, t0, 1), agentResult(0, t0, 2)}, "agent 0 again"},
+		{"one result", []*result.Result{agentResult(0, t0, 1)}, "at least two"},
 	}
 	for _, c := range cases {
 		if _, err := Merge(c.rs); err == nil || !strings.Contains(err.Error(), c.err) {

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/etcdtune/etcdtune/probes"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // This file holds the tables `etcdtune probe <name>` prints, the human
@@ -21,35 +21,35 @@ func WriteProbeJSON(w io.Writer, finding any) error { return writeIndentedJSON(w
 // WriteProbeTable writes a probe's finding as its table.
 func WriteProbeTable(w io.Writer, finding any) error {
 	switch f := finding.(type) {
-	case *probes.Fsync:
+	case *result.Fsync:
 		return writeFsyncTable(w, f)
-	case *probes.Disk:
+	case *result.Disk:
 		return writeDiskTable(w, f)
-	case *probes.Host:
+	case *result.ProbedHost:
 		return writeHostTable(w, f)
-	case *probes.Keyspace:
+	case *result.Keyspace:
 		return writeKeyspaceTable(w, f)
-	case *probes.RTT:
+	case *result.RTT:
 		return writeRTTTable(w, f)
-	case *probes.Cluster:
+	case *result.Cluster:
 		return writeClusterTable(w, f)
-	case *probes.Backup:
+	case *result.Backup:
 		return writeBackupTable(w, f)
 	}
 	return fmt.Errorf("no table for a finding of type %T", finding)
 }
 
-func writeFsyncTable(w io.Writer, f *probes.Fsync) error {
+func writeFsyncTable(w io.Writer, f *result.Fsync) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "path\t%s (%s)\n", f.Path, f.FsType)
 	fmt.Fprintf(tw, "writes\t%d x %d B, pattern %s, fdatasync after each, %.1f s\n", f.Samples, f.BlockBytes, f.Pattern, f.DurationS)
 	fmt.Fprintf(tw, "IOPS\t%.0f\n", f.IOPS)
-	fmt.Fprintf(tw, "fdatasync ms\tp50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f\n", f.P50Ms, f.P90Ms, f.P99Ms, f.P999Ms, f.MaxMs)
+	fmt.Fprintf(tw, "fdatasync ms\tp50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f\n", f.P50, f.P90, f.P99, f.P999, f.Max)
 	fmt.Fprintf(tw, "etcd wants\tWAL fsync p99 under 10 ms, at least 50 IOPS (500 for heavy load)\n")
 	return tw.Flush()
 }
 
-func writeDiskTable(w io.Writer, d *probes.Disk) error {
+func writeDiskTable(w io.Writer, d *result.Disk) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "path\t%s on %s (%s), %s free\n", d.Path, d.Mountpoint, d.FsType, mib(d.FreeBytes))
 	fmt.Fprintf(tw, "device\t%s\n", orNone(strings.Join(d.Stack, " -> ")))
@@ -64,7 +64,7 @@ func writeDiskTable(w io.Writer, d *probes.Disk) error {
 	return tw.Flush()
 }
 
-func writeHostTable(w io.Writer, h *probes.Host) error {
+func writeHostTable(w io.Writer, h *result.ProbedHost) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "host\t%s, %s %s, kernel %s, %s\n", h.Hostname, h.OS, h.Platform, h.Kernel, orNone(h.Virtualization))
 	fmt.Fprintf(tw, "CPU\t%d x %s\n", h.CPUs, orNone(h.CPUModel))

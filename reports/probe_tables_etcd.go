@@ -5,13 +5,13 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"github.com/etcdtune/etcdtune/probes"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // The tables of the probes that read a cluster: keyspace, rtt, cluster and
 // backup.
 
-func writeKeyspaceTable(w io.Writer, ks *probes.Keyspace) error {
+func writeKeyspaceTable(w io.Writer, ks *result.Keyspace) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	sampled := ""
 	if ks.Sampled {
@@ -34,13 +34,13 @@ func writeKeyspaceTable(w io.Writer, ks *probes.Keyspace) error {
 	return nil
 }
 
-func writeRTTTable(w io.Writer, r *probes.RTT) error {
+func writeRTTTable(w io.Writer, r *result.RTT) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	if len(r.Members) > 0 { // none when only --peer-urls were timed
 		fmt.Fprintf(tw, "client -> member (%s)\n", r.Method)
 		fmt.Fprintln(tw, "ENDPOINT\tSAMPLES\tERRORS\tP50 ms\tP90 ms\tP99 ms\tMAX ms\tMEAN ms")
 		for _, m := range r.Members {
-			fmt.Fprintf(tw, "%s\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\n", m.Endpoint, m.Samples, m.Errors, m.P50Ms, m.P90Ms, m.P99Ms, m.MaxMs, m.MeanMs)
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\n", m.Endpoint, m.Samples, m.Errors, m.P50, m.P90, m.P99, m.Max, m.Mean)
 		}
 	}
 	fmt.Fprintln(tw, "\npeer -> peer (etcd_network_peer_round_trip_time_seconds, or timed GET /raft/probing from this host)")
@@ -59,7 +59,7 @@ func writeRTTTable(w io.Writer, r *probes.RTT) error {
 	return err
 }
 
-func writeClusterTable(w io.Writer, c *probes.Cluster) error {
+func writeClusterTable(w io.Writer, c *result.Cluster) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "cluster %s, leader %s, %d alarms\n", c.ClusterID, c.Leader, len(c.Alarms))
 	for _, a := range c.Alarms {
@@ -92,7 +92,7 @@ func writeClusterTable(w io.Writer, c *probes.Cluster) error {
 	return err
 }
 
-func writeBackupTable(w io.Writer, b *probes.Backup) error {
+func writeBackupTable(w io.Writer, b *result.Backup) error {
 	l := b.Load
 	_, err := fmt.Fprintf(w, "snapshot from %s (%s): %d bytes in %.3f s, %.1f MB/s\n"+
 		"light load (%d/s, key %s): before p99 %.2f ms (%d ops, %d errors), during p99 %.2f ms (%d ops, %d errors), ratio %.2f\n",
@@ -104,7 +104,7 @@ func writeBackupTable(w io.Writer, b *probes.Backup) error {
 	return err
 }
 
-func p99Text(h probes.WindowHistogram) string {
+func p99Text(h result.WindowHistogram) string {
 	if h.P99 == nil {
 		return "none"
 	}
@@ -112,7 +112,7 @@ func p99Text(h probes.WindowHistogram) string {
 }
 
 // bucketText shows a quantile's bucket, the only thing certain about it.
-func bucketText(q probes.Quantile) string {
+func bucketText(q result.Quantile) string {
 	if q.UpperMs < 0 {
 		return fmt.Sprintf("> %.1f", q.LowerMs)
 	}

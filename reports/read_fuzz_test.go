@@ -5,6 +5,8 @@ import (
 	"io"
 	"os"
 	"testing"
+
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // FuzzRead feeds the result-file reader arbitrary bytes, and what it
@@ -17,7 +19,7 @@ func FuzzRead(f *testing.F) {
 	}
 	f.Add([]byte(`{"schema":"etcdtune.result/v1","workloads":[{"name":"put","histogram":"HISTFAAAAA"}]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		r, err := Read(bytes.NewReader(b))
+		r, err := result.Read(bytes.NewReader(b))
 		if err != nil {
 			return
 		}

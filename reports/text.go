@@ -8,12 +8,12 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // WriteText writes the terminal summary of a result: the target, then each
 // workload's throughput, errors and latency.
-func WriteText(w io.Writer, r *Result) error {
+func WriteText(w io.Writer, r *result.Result) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "target\t%s\n", describeTarget(r))
 	for _, wl := range r.Workloads {
@@ -25,7 +25,7 @@ func WriteText(w io.Writer, r *Result) error {
 	return tw.Flush()
 }
 
-func describeTarget(r *Result) string {
+func describeTarget(r *result.Result) string {
 	t := r.Target
 	kind := "cluster"
 	if t.Embedded {
@@ -38,7 +38,7 @@ func describeTarget(r *Result) string {
 	return s
 }
 
-func writeWorkloadText(w io.Writer, r *engine.Result) {
+func writeWorkloadText(w io.Writer, r *result.Workload) {
 	fmt.Fprintf(w, "\n%s\t%s\n", r.Name, describeRun(r))
 	fmt.Fprintf(w, "  requests\t%d ok, %d errors%s\n", r.Ops, r.Errors, errorKinds(r.ErrorKinds))
 	fmt.Fprintf(w, "  throughput\t%.0f ops/s\n", r.ThroughputOpsS)
@@ -70,10 +70,10 @@ func writeWorkloadText(w io.Writer, r *engine.Result) {
 	}
 }
 
-func describeRun(r *engine.Result) string {
+func describeRun(r *result.Workload) string {
 	var b strings.Builder
 	switch r.Mode {
-	case engine.ModeOpen:
+	case result.ModeOpen:
 		fmt.Fprintf(&b, "open loop at %v/s over %v connections", r.TargetRate, r.Params["conns"])
 	default:
 		fmt.Fprintf(&b, "closed loop, %v clients over %v connections", r.Params["clients"], r.Params["conns"])
@@ -86,7 +86,7 @@ func describeRun(r *engine.Result) string {
 	return b.String()
 }
 
-func latencyLine(l engine.LatencySummary) string {
+func latencyLine(l result.Latency) string {
 	return fmt.Sprintf("min %s  mean %s  p50 %s  p90 %s  p99 %s  p99.9 %s  max %s ms",
 		ms(l.Min), ms(l.Mean), ms(l.P50), ms(l.P90), ms(l.P99), ms(l.P999), ms(l.Max))
 }
@@ -126,7 +126,7 @@ func counterLine(m map[string]int64) string {
 
 // writeWatchText is the watch workload's block: delivery from the put's
 // intended send time, creation, catch-up, integrity and the slow watchers.
-func writeWatchText(w io.Writer, x *engine.WatchStats) {
+func writeWatchText(w io.Writer, x *result.WatchStats) {
 	fmt.Fprintf(w, "  watchers\t%d over %d streams, from revision %d; %.0f events/s\n", x.Watchers, x.Streams, x.StartRevision, x.EventsPerS)
 	fmt.Fprintf(w, "  delivery\t%s  (put's intended send -> event at each watcher)\n", latencyLine(x.DeliveryMs))
 	fmt.Fprintf(w, "  create\t%s\n", latencyLine(x.CreateMs))

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/etcdtune/etcdtune/advisor"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // verdictOrder is the order areas are shown in: the machine first (disk,
@@ -18,41 +18,36 @@ var verdictOrder = []string{"disk", "network", "throughput", "latency", "stabili
 // notMeasuredVerdict is shown for an area whose figure was not measured.
 const notMeasuredVerdict = "N/A"
 
-// Verdicts returns the advice's verdict entries in the report's order.
-func Verdicts(advice []advisor.Advice) []advisor.Advice {
-	var out []advisor.Advice
-	for _, a := range advice {
-		if a.Scope == advisor.ScopeVerdict {
-			out = append(out, a)
-		}
-	}
+// Verdicts returns the advice's verdicts in the report's order.
+func Verdicts(advice []result.Advice) []result.Verdict {
+	out := result.VerdictsOf(advice)
 	rank := func(area string) int {
 		if i := slices.Index(verdictOrder, area); i >= 0 {
 			return i
 		}
 		return len(verdictOrder)
 	}
-	slices.SortStableFunc(out, func(a, b advisor.Advice) int { return rank(a.Setting) - rank(b.Setting) })
+	slices.SortStableFunc(out, func(a, b result.Verdict) int { return rank(a.Area) - rank(b.Area) })
 	return out
 }
 
 // verdictValue is PASS, WARN or FAIL, or N/A when not measured.
-func verdictValue(a advisor.Advice) string {
-	if a.Value == "" || a.Action == advisor.ActionNotMeasured {
+func verdictValue(v result.Verdict) string {
+	if !v.Measured() {
 		return notMeasuredVerdict
 	}
-	return a.Value
+	return v.Level
 }
 
 // WriteVerdict writes the one-screen verdict of a result: a line per area
 // with the figure behind it, then the settings to use.
-func WriteVerdict(w io.Writer, r *Result) error {
+func WriteVerdict(w io.Writer, r *result.Result) error {
 	return WriteVerdictWithReport(w, r, "")
 }
 
 // WriteVerdictWithReport is WriteVerdict with, last, where the report is
 // (a folder or its report.html; nothing when where is "").
-func WriteVerdictWithReport(w io.Writer, r *Result, where string) error {
+func WriteVerdictWithReport(w io.Writer, r *result.Result, where string) error {
 	fmt.Fprintf(w, "etcdtune verdict: %s\n", describeTarget(r))
 	if r.EndReason != "" && r.EndReason != "completed" {
 		fmt.Fprintf(w, "the run ended early (%s): the verdicts rest on what it measured\n", r.EndReason)
@@ -64,7 +59,7 @@ func WriteVerdictWithReport(w io.Writer, r *Result, where string) error {
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, v := range vs {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", strings.ToUpper(v.Setting), verdictValue(v), v.Reason)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", strings.ToUpper(v.Area), verdictValue(v), v.Reason)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -79,17 +74,17 @@ func WriteVerdictWithReport(w io.Writer, r *Result, where string) error {
 
 // writeSettings writes the flags to use, etcd's and kube-apiserver's, and
 // the operations advised.
-func writeSettings(w io.Writer, advice []advisor.Advice) {
-	etcd := flagLine(advice, advisor.ScopeEtcd)
+func writeSettings(w io.Writer, advice []result.Advice) {
+	etcd := flagLine(advice, result.ScopeEtcd)
 	if etcd == "" {
 		etcd = "(etcd's defaults)"
 	}
 	fmt.Fprintf(w, "settings for etcd:  %s\n", etcd)
-	if api := flagLine(advice, advisor.ScopeAPIServer); api != "" {
+	if api := flagLine(advice, result.ScopeAPIServer); api != "" {
 		fmt.Fprintf(w, "for kube-apiserver: %s\n", api)
 	}
 	for _, a := range advice {
-		if a.Scope == advisor.ScopeOperations && a.Action == advisor.ActionSet {
+		if a.Scope == result.ScopeOperations && a.Action == result.ActionSet {
 			fmt.Fprintf(w, "to do: %s: %s\n", a.Setting, a.Reason)
 		}
 	}
@@ -97,7 +92,7 @@ func writeSettings(w io.Writer, advice []advisor.Advice) {
 
 // flagLine is the advice of a scope as flags: every setting with a value
 // to use, kept ones too, so the line can be pasted as it is.
-func flagLine(advice []advisor.Advice, scope string) string {
+func flagLine(advice []result.Advice, scope string) string {
 	var flags []string
 	for _, a := range applicable(advice, scope) {
 		if a.Value != "(none)" {

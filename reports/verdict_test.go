@@ -5,22 +5,22 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/etcdtune/etcdtune/advisor"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 func TestVerdictsOrder(t *testing.T) {
-	v := func(area, value string) advisor.Advice {
-		return advisor.Advice{Setting: area, Scope: advisor.ScopeVerdict, Value: value, Reason: area + " figure"}
+	v := func(area, value string) result.Advice {
+		return result.Advice{Setting: area, Scope: result.ScopeVerdict, Value: value, Reason: area + " figure"}
 	}
-	advice := []advisor.Advice{
-		v("zeta", advisor.Pass), v("cpu-memory", advisor.Warn), v("stability", advisor.Pass),
-		{Setting: "--snapshot-count", Scope: advisor.ScopeEtcd, Value: "10000", Action: advisor.ActionKeep},
-		v("latency", advisor.Fail), v("alpha", advisor.Pass), v("throughput", advisor.Pass),
-		v("network", advisor.Pass), v("disk", advisor.Warn),
+	advice := []result.Advice{
+		v("zeta", result.Pass), v("cpu-memory", result.Warn), v("stability", result.Pass),
+		{Setting: "--snapshot-count", Scope: result.ScopeEtcd, Value: "10000", Action: result.ActionKeep},
+		v("latency", result.Fail), v("alpha", result.Pass), v("throughput", result.Pass),
+		v("network", result.Pass), v("disk", result.Warn),
 	}
 	var got []string
-	for _, a := range Verdicts(advice) {
-		got = append(got, a.Setting)
+	for _, v := range Verdicts(advice) {
+		got = append(got, v.Area)
 	}
 	want := "disk network throughput latency stability cpu-memory zeta alpha"
 	if strings.Join(got, " ") != want {
@@ -29,8 +29,8 @@ func TestVerdictsOrder(t *testing.T) {
 }
 
 func TestVerdictNotMeasuredAndNoAdvice(t *testing.T) {
-	r := &Result{Schema: Schema, EndReason: "interrupted", Advice: []advisor.Advice{
-		{Setting: "disk", Scope: advisor.ScopeVerdict, Action: advisor.ActionNotMeasured, Reason: "not measured: fsync latency"},
+	r := &result.Result{Schema: result.Schema, EndReason: "interrupted", Advice: []result.Advice{
+		{Setting: "disk", Scope: result.ScopeVerdict, Action: result.ActionNotMeasured, Reason: "not measured: fsync latency"},
 	}}
 	var b bytes.Buffer
 	if err := WriteVerdict(&b, r); err != nil {
@@ -46,7 +46,7 @@ func TestVerdictNotMeasuredAndNoAdvice(t *testing.T) {
 		t.Errorf("no report was written, yet the verdict names one:\n%s", out)
 	}
 	b.Reset()
-	if err := WriteVerdict(&b, &Result{Schema: Schema}); err != nil || !strings.Contains(b.String(), "no verdicts") {
+	if err := WriteVerdict(&b, &result.Result{Schema: result.Schema}); err != nil || !strings.Contains(b.String(), "no verdicts") {
 		t.Errorf("a result without advice: %v\n%s", err, b.String())
 	}
 }

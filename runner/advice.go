@@ -5,6 +5,7 @@ import (
 
 	"github.com/etcdtune/etcdtune/advisor"
 	"github.com/etcdtune/etcdtune/reports"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // scale is what a sizing run assumes of the cluster beyond what it
@@ -13,14 +14,18 @@ import (
 var scale = reports.Scale{FailuresTolerated: 1}
 
 // Advise runs the advisor's rules and the run's verdicts on a result.
-func Advise(res *reports.Result, writeP99LimitMs float64) []advisor.Advice {
+func Advise(res *result.Result, writeP99LimitMs float64) []result.Advice {
 	f := reports.Findings(res, scale)
 	f.WriteP99LimitMs = writeP99LimitMs
-	return append(advisor.Advise(f), advisor.RunVerdicts(f)...)
+	advice := advisor.Advise(f)
+	for _, v := range advisor.RunVerdicts(f) {
+		advice = append(advice, v.Advice())
+	}
+	return advice
 }
 
 // verdictRank orders the verdicts; not measured ranks lowest.
-var verdictRank = map[string]int{advisor.Pass: 1, advisor.Warn: 2, advisor.Fail: 3}
+var verdictRank = map[string]int{result.Pass: 1, result.Warn: 2, result.Fail: 3}
 
 // ParseFailOn checks a --fail-on level: warn or fail ("" for none).
 func ParseFailOn(level string) (string, error) {
@@ -28,23 +33,23 @@ func ParseFailOn(level string) (string, error) {
 	case "":
 		return "", nil
 	case "warn":
-		return advisor.Warn, nil
+		return result.Warn, nil
 	case "fail":
-		return advisor.Fail, nil
+		return result.Fail, nil
 	}
 	return "", fmt.Errorf("unknown --fail-on %q: use warn or fail", level)
 }
 
 // AtOrAbove returns the verdicts at level or worse (level from
 // ParseFailOn; "" returns none).
-func AtOrAbove(advice []advisor.Advice, level string) []advisor.Advice {
+func AtOrAbove(advice []result.Advice, level string) []result.Verdict {
 	if level == "" {
 		return nil
 	}
-	var out []advisor.Advice
-	for _, a := range advice {
-		if a.Scope == advisor.ScopeVerdict && verdictRank[a.Value] >= verdictRank[level] {
-			out = append(out, a)
+	var out []result.Verdict
+	for _, v := range result.VerdictsOf(advice) {
+		if verdictRank[v.Level] >= verdictRank[level] {
+			out = append(out, v)
 		}
 	}
 	return out

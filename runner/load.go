@@ -9,6 +9,7 @@ import (
 	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/fault"
 	"github.com/etcdtune/etcdtune/probes"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // load runs the suite, one workload after another, while the server
@@ -26,7 +27,7 @@ func (r *runner) load(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("%s workload: %w", ph.name, err) // the preset's own figures: a bug, not the user's input
 		}
-		var wr *engine.Result
+		var wr *result.Workload
 		r.step(ph.name, &ph.cfg, func() {
 			wr, err = engine.Session{Config: ph.cfg, Clients: r.t.Clients()}.Run(ctx, wl)
 		})
@@ -68,7 +69,7 @@ func (r *runner) watchMetrics(ctx context.Context) (wait func()) {
 	}
 	window := loadSeconds(r.phases)
 	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan *probes.MetricsWindow, 1)
+	done := make(chan *result.MetricsWindow, 1)
 	go func() {
 		w, err := probes.WatchMetrics(ctx, r.t.HTTPClient(), urls, window)
 		if err != nil {

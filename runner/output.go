@@ -9,6 +9,7 @@ import (
 
 	"github.com/etcdtune/etcdtune/fault"
 	"github.com/etcdtune/etcdtune/reports"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // ResultFile is the result's name in the report folder.
@@ -53,8 +54,8 @@ func isEmptyDir(dir string) (bool, error) {
 // WriteOutputs writes result.json, then the report, into dir. The result
 // goes first: it is what the report and every later command read, so it
 // must survive a report that fails.
-func WriteOutputs(dir string, res *reports.Result) error {
-	if err := reports.WriteFile(filepath.Join(dir, ResultFile), res); err != nil {
+func WriteOutputs(dir string, res *result.Result) error {
+	if err := result.WriteFile(filepath.Join(dir, ResultFile), res); err != nil {
 		return err
 	}
 	return reports.WriteReport(dir, res)

@@ -14,7 +14,7 @@ import (
 	"github.com/etcdtune/etcdtune/buildinfo"
 	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/etcdconn"
-	"github.com/etcdtune/etcdtune/reports"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // Options say what a run measures and how.
@@ -44,7 +44,7 @@ type Observer interface {
 	// Phase says that phase n of total starts. For a workload, load is its
 	// engine config, and the function returned (nil for none) is called
 	// every second of it.
-	Phase(n, total int, name string, load *engine.Config) func(elapsed time.Duration, p engine.SeriesPoint)
+	Phase(n, total int, name string, load *engine.Config) func(elapsed time.Duration, p result.SeriesPoint)
 	// PhaseDone ends the phase that Phase started.
 	PhaseDone()
 }
@@ -55,10 +55,10 @@ type Observer interface {
 // that stops the run (a prefix in use, the target lost) comes back with
 // the result so far, which then says failed; a target that cannot be
 // opened at all returns no result, as nothing was measured.
-func Run(ctx context.Context, o Options) (*reports.Result, error) {
-	res := &reports.Result{Schema: reports.Schema, ToolVersion: buildinfo.ToolVersion(),
+func Run(ctx context.Context, o Options) (*result.Result, error) {
+	res := &result.Result{Schema: result.Schema, ToolVersion: buildinfo.ToolVersion(),
 		EtcdClient: buildinfo.EtcdVersion(), Command: o.Command, StartedAt: now(),
-		EndReason: engine.EndCompleted, Host: reports.ThisHost()}
+		EndReason: result.EndCompleted, Host: result.ThisHost()}
 	r := &runner{o: o, res: res, phases: suite(o.Preset, o.Plan, o.Prefix, o.Target.CommandTimeout)}
 	cleanup, err := r.openTarget(ctx)
 	switch {
@@ -71,9 +71,9 @@ func Run(ctx context.Context, o Options) (*reports.Result, error) {
 	res.EndedAt = now()
 	switch {
 	case ctx.Err() != nil:
-		res.EndReason, err = engine.EndInterrupted, nil
+		res.EndReason, err = result.EndInterrupted, nil
 	case err != nil:
-		res.EndReason, res.Error = engine.EndFailed, err.Error()
+		res.EndReason, res.Error = result.EndFailed, err.Error()
 	}
 	res.Advice = Advise(res, o.WriteP99LimitMs)
 	return res, err
@@ -84,7 +84,7 @@ func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }
 // runner is one run in progress.
 type runner struct {
 	o      Options
-	res    *reports.Result
+	res    *result.Result
 	phases []loadPhase
 	t      *etcdconn.Target
 	n      int // the phase in progress, from 1

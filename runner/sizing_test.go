@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/etcdtune/etcdtune/advisor"
 	"github.com/etcdtune/etcdtune/fault"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 func TestPresetsAreCheckPerfs(t *testing.T) {
@@ -55,12 +55,12 @@ func TestSuiteBuildsForEveryPreset(t *testing.T) {
 }
 
 func TestFailOn(t *testing.T) {
-	adv := []advisor.Advice{
-		{Setting: "disk", Scope: advisor.ScopeVerdict, Value: advisor.Pass},
-		{Setting: "latency", Scope: advisor.ScopeVerdict, Value: advisor.Warn},
-		{Setting: "throughput", Scope: advisor.ScopeVerdict, Value: advisor.Fail},
-		{Setting: "network", Scope: advisor.ScopeVerdict, Action: advisor.ActionNotMeasured},
-		{Setting: "--snapshot-count", Scope: advisor.ScopeEtcd, Value: "FAIL"},
+	adv := []result.Advice{
+		{Setting: "disk", Scope: result.ScopeVerdict, Value: result.Pass},
+		{Setting: "latency", Scope: result.ScopeVerdict, Value: result.Warn},
+		{Setting: "throughput", Scope: result.ScopeVerdict, Value: result.Fail},
+		{Setting: "network", Scope: result.ScopeVerdict, Action: result.ActionNotMeasured},
+		{Setting: "--snapshot-count", Scope: result.ScopeEtcd, Value: "FAIL"},
 	}
 	cases := []struct{ level, want string }{{"", ""}, {"warn", "latency throughput"}, {"fail", "throughput"}}
 	for _, c := range cases {
@@ -69,8 +69,8 @@ func TestFailOn(t *testing.T) {
 			t.Fatal(err)
 		}
 		var got []string
-		for _, a := range AtOrAbove(adv, level) {
-			got = append(got, a.Setting)
+		for _, v := range AtOrAbove(adv, level) {
+			got = append(got, v.Area)
 		}
 		if strings.Join(got, " ") != c.want {
 			t.Errorf("--fail-on %q: %v, want %q", c.level, got, c.want)

@@ -8,6 +8,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // MinLeaseTTL is etcd's shortest lease TTL, in seconds, at its default
@@ -127,7 +128,7 @@ func (l *Lease) NewSender(id int, c *clientv3.Client) engine.Sender {
 
 // Finish implements Finisher: it revokes the leases the workers left
 // behind, closes their keep-alive streams and reports the expiry burst.
-func (l *Lease) Finish(ctx context.Context, r *engine.Result) error {
+func (l *Lease) Finish(ctx context.Context, r *result.Workload) error {
 	l.stop()
 	l.mu.Lock()
 	senders := l.senders

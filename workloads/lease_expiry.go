@@ -12,6 +12,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // Counters of the expiry burst in Result.Counters.
@@ -57,7 +58,7 @@ func newLeaseExpiry(keys engine.KeySpec, n uint64, ttl int64) (*leaseExpiry, err
 			n, keys.Space, keys.Size)
 	}
 	return &leaseExpiry{keys: keys, base: keys.Space, n: n, ttl: ttl, ends: make([]time.Time, n),
-		leases: make([]int64, n), seen: make([]bool, n), delays: engine.NewHistogram(), done: make(chan struct{})}, nil
+		leases: make([]int64, n), seen: make([]bool, n), delays: result.NewHistogram(), done: make(chan struct{})}, nil
 }
 
 // start grants the leases, puts the keys and watches them from the
@@ -129,14 +130,14 @@ func (x *leaseExpiry) note(i uint64, now time.Time) bool {
 		// The leader sets the expiry before the grant's response, so the
 		// delay read here may fall short of the truth by that response's
 		// transit; a negative one is recorded as the histogram's minimum.
-		x.delays.RecordValue(max(now.Sub(x.ends[i]).Microseconds(), engine.HistMinMicros))
+		x.delays.RecordValue(max(now.Sub(x.ends[i]).Microseconds(), result.HistMinMicros))
 	}
 	return x.nSeen == int64(x.n)
 }
 
 // finish waits for the delete events (not after an interrupted run),
 // counts what etcd did and revokes any lease still alive.
-func (x *leaseExpiry) finish(ctx context.Context, r *engine.Result) error {
+func (x *leaseExpiry) finish(ctx context.Context, r *result.Workload) error {
 	var last time.Time
 	for _, t := range x.ends {
 		if t.After(last) {
@@ -144,7 +145,7 @@ func (x *leaseExpiry) finish(ctx context.Context, r *engine.Result) error {
 		}
 	}
 	wait := time.Until(last) + expiryGrace + time.Duration(x.n)*time.Millisecond
-	if r.EndReason == engine.EndInterrupted {
+	if r.EndReason == result.EndInterrupted {
 		wait = 0
 	}
 	t := time.NewTimer(wait)

@@ -9,11 +9,12 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // report counts the expired leases and the keys left, revokes the leases
 // that have not expired, and adds the figures to r.
-func (x *leaseExpiry) report(ctx context.Context, r *engine.Result) error {
+func (x *leaseExpiry) report(ctx context.Context, r *result.Workload) error {
 	var expired atomic.Int64
 	clients := []*clientv3.Client{x.client}
 	err := engine.ForEachIndex(ctx, clients, x.n, func(ctx context.Context, c *clientv3.Client, i uint64) error {
@@ -41,7 +42,7 @@ func (x *leaseExpiry) report(ctx context.Context, r *engine.Result) error {
 	if lerr == nil {
 		r.Counters[CounterExpireLeft] = left.Count
 	}
-	r.Lease = &engine.LeaseExpiry{TTLS: x.granted.Load(), DelayMs: engine.Summarize(x.delays), Histogram: engine.EncodeHistogram(x.delays)}
+	r.Lease = &result.LeaseExpiry{TTLS: x.granted.Load(), DelayMs: result.Summarize(x.delays), Histogram: result.EncodeHistogram(x.delays)}
 	if g := x.granted.Load(); g > x.ttl {
 		r.Warnings = append(r.Warnings, fmt.Sprintf("etcd granted the expiry leases %d s, not the %d s asked: its minimum TTL (1.5 election timeouts) is higher", g, x.ttl))
 	}

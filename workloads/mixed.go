@@ -9,6 +9,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // Operation kinds of the mixed workload.
@@ -107,7 +108,7 @@ func (m *Mixed) NewSender(id int, c *clientv3.Client) engine.Sender {
 
 // Finish implements Finisher: with txns, it adds their compare-and-swap
 // counts.
-func (m *Mixed) Finish(_ context.Context, r *engine.Result) error {
+func (m *Mixed) Finish(_ context.Context, r *result.Workload) error {
 	if m.cas != nil {
 		m.cas.addCounters(r)
 	}

@@ -14,6 +14,8 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/etcdconn"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // QuotaOptions shape the quota scenario.
@@ -36,11 +38,11 @@ type QuotaOptions struct {
 // step, checks that a write goes through again and deletes its keys. It
 // refuses a prefix that holds keys. It is destructive for everything else
 // that writes to the cluster while the alarm is raised.
-func RunQuota(ctx context.Context, c *clientv3.Client, endpoints []string, o QuotaOptions) (*engine.QuotaStats, error) {
+func RunQuota(ctx context.Context, c *clientv3.Client, endpoints []string, o QuotaOptions) (*result.QuotaStats, error) {
 	if err := engine.CheckPrefix(ctx, c, o.Prefix, false); err != nil {
 		return nil, err
 	}
-	st := &engine.QuotaStats{DefragS: map[string]float64{}}
+	st := &result.QuotaStats{DefragS: map[string]float64{}}
 	// Whatever happens, the alarm is disarmed and the keys deleted: a
 	// cluster left read-only would be the worst outcome of this command.
 	defer func() {
@@ -76,7 +78,7 @@ func RunQuota(ctx context.Context, c *clientv3.Client, endpoints []string, o Quo
 
 // fillToQuota overwrites o.Keys keys with o.Clients writers until one gets
 // NOSPACE.
-func fillToQuota(ctx context.Context, c *clientv3.Client, o QuotaOptions, st *engine.QuotaStats) error {
+func fillToQuota(ctx context.Context, c *clientv3.Client, o QuotaOptions, st *result.QuotaStats) error {
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
 	val := strings.Repeat("q", o.ValSize)
@@ -119,7 +121,7 @@ func fillToQuota(ctx context.Context, c *clientv3.Client, o QuotaOptions, st *en
 }
 
 // recoverQuota is etcd's documented recovery, each step timed.
-func recoverQuota(ctx context.Context, c *clientv3.Client, endpoints []string, st *engine.QuotaStats) error {
+func recoverQuota(ctx context.Context, c *clientv3.Client, endpoints []string, st *result.QuotaStats) error {
 	start := time.Now()
 	resp, err := c.Get(ctx, "x") // any key: the header carries the revision
 	if err != nil {
@@ -158,8 +160,8 @@ func recoverQuota(ctx context.Context, c *clientv3.Client, endpoints []string, s
 func maxDBSize(ctx context.Context, c *clientv3.Client, endpoints []string) int64 {
 	var m int64
 	for _, ep := range endpoints {
-		if s, err := c.Status(ctx, ep); err == nil {
-			m = max(m, s.DbSize)
+		if s, _, err := etcdconn.Status(ctx, c, ep); err == nil {
+			m = max(m, s.DBSizeBytes)
 		}
 	}
 	return m

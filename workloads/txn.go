@@ -7,6 +7,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // Modes of the txn workload.
@@ -114,7 +115,7 @@ func (t *Txn) NewSender(id int, c *clientv3.Client) engine.Sender {
 }
 
 // Finish implements Finisher: the cas mode adds its counts.
-func (t *Txn) Finish(_ context.Context, r *engine.Result) error {
+func (t *Txn) Finish(_ context.Context, r *result.Workload) error {
 	if t.cas != nil {
 		t.cas.addCounters(r)
 	}

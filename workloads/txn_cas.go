@@ -11,6 +11,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // Counters of compare-and-swap updates in Result.Counters. They count the
@@ -39,7 +40,7 @@ func newCASUpdates(keys engine.KeySpec, valSize int) *casUpdates {
 	return &casUpdates{keys: keys, pad: engine.NewValue(valSize, keys.Seed), picks: engine.NewKeyPickers(keys)}
 }
 
-func (u *casUpdates) addCounters(r *engine.Result) {
+func (u *casUpdates) addCounters(r *result.Workload) {
 	if r.Counters == nil {
 		r.Counters = map[string]int64{}
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/etcdtune/etcdtune/advisor"
 	"github.com/etcdtune/etcdtune/probes"
 	"github.com/etcdtune/etcdtune/reports"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 type adviseOptions struct {
@@ -92,12 +93,12 @@ func (o *adviseOptions) run(cmd *cobra.Command) error {
 }
 
 // findingsSource reads the result file, or probes the live cluster.
-func (o *adviseOptions) findingsSource(cmd *cobra.Command) (*reports.Result, error) {
+func (o *adviseOptions) findingsSource(cmd *cobra.Command) (*result.Result, error) {
 	if o.from != "" {
 		if cmd.Flags().Changed("endpoints") || o.peers.given() {
 			return nil, badInput(fmt.Errorf("give --from or --endpoints/--peer-urls, not both"))
 		}
-		res, err := reports.ReadFile(o.from)
+		res, err := result.ReadFile(o.from)
 		if err != nil {
 			return nil, badInput(err)
 		}
@@ -121,7 +122,7 @@ func (o *adviseOptions) findingsSource(cmd *cobra.Command) (*reports.Result, err
 
 // probeLive measures what the rules need from a running cluster: the round
 // trips and a window of its server metrics.
-func (o *adviseOptions) probeLive(cmd *cobra.Command) (*reports.Result, error) {
+func (o *adviseOptions) probeLive(cmd *cobra.Command) (*result.Result, error) {
 	rttCfg := probes.RTTConfig{Samples: o.samples, RequestTimeout: o.conn.commandTimeout, MetricsURLs: o.metricsURLs}
 	clusterCfg := probes.ClusterConfig{Window: o.window, MetricsURLs: o.metricsURLs, RequestTimeout: o.conn.commandTimeout}
 	t, err := openProbeTarget(cmd, &o.conn, reports.FormatTable, func() error {
@@ -144,7 +145,7 @@ func (o *adviseOptions) probeLive(cmd *cobra.Command) (*reports.Result, error) {
 		return nil, probeError(cmd, err)
 	}
 	if o.peers.given() {
-		if err := res.Probes.RTT.AddPeerProbing(ctx, o.peers.urls, o.peers.config(&o.conn)); err != nil {
+		if err := probes.AddPeerProbing(ctx, res.Probes.RTT, o.peers.urls, o.peers.config(&o.conn)); err != nil {
 			return nil, probeError(cmd, err)
 		}
 	}
@@ -156,7 +157,7 @@ func (o *adviseOptions) probeLive(cmd *cobra.Command) (*reports.Result, error) {
 
 // probePeersOnly times the peer URLs alone: the one figure that a cluster
 // without a leader still lets us measure, and the one its timing needs.
-func (o *adviseOptions) probePeersOnly(cmd *cobra.Command) (*reports.Result, error) {
+func (o *adviseOptions) probePeersOnly(cmd *cobra.Command) (*result.Result, error) {
 	rtt, err := peerOnlyRTT(cmd, &o.peers, &o.conn)
 	if err != nil || rtt == nil {
 		return nil, err

@@ -12,12 +12,11 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.uber.org/zap"
 
-	"github.com/etcdtune/etcdtune/advisor"
 	"github.com/etcdtune/etcdtune/internal/netdelay"
 	"github.com/etcdtune/etcdtune/localetcd"
 	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
 	"github.com/etcdtune/etcdtune/probes"
-	"github.com/etcdtune/etcdtune/reports"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // e2eOneWay is the delay each peer proxy adds in each direction. Member A
@@ -67,7 +66,7 @@ func TestAdviseFixesTimingsBelowTheRoundTrip(t *testing.T) {
 	}
 
 	// 2. The round trip, where it can be measured: the peer endpoints.
-	var rtt probes.RTT
+	var rtt result.RTT
 	runFinding(t, &rtt, "probe", "rtt", "--peer-urls", peers, "--peer-samples", "20", "-o", "json")
 	if len(rtt.Peers) != 3 || len(rtt.Members) != 0 {
 		t.Fatalf("probe rtt --peer-urls: %d peer rows and %d client rows, want 3 and 0", len(rtt.Peers), len(rtt.Members))
@@ -81,12 +80,12 @@ func TestAdviseFixesTimingsBelowTheRoundTrip(t *testing.T) {
 	}
 
 	// 3. advise from the peer endpoints alone (it measures them again).
-	var advice []advisor.Advice
+	var advice []result.Advice
 	runFinding(t, &advice, "advise", "--peer-urls", peers, "--peer-samples", "20", "--current",
 		"heartbeat-interval=10,election-timeout=50", "-o", "json")
 	var flags []string
 	for _, a := range advice {
-		if a.Scope == advisor.ScopeEtcd && a.Action == advisor.ActionSet { // what -o flags prints
+		if a.Scope == result.ScopeEtcd && a.Action == result.ActionSet { // what -o flags prints
 			flags = append(flags, a.Setting+"="+a.Value)
 			t.Logf("advised %s=%s: %s", a.Setting, a.Value, a.Reason)
 		}
@@ -113,7 +112,7 @@ func TestAdviseFixesTimingsBelowTheRoundTrip(t *testing.T) {
 		t.Fatalf("bench put: exit %d, %s", load.code, load.stderr)
 	}
 	after := leaderState(t, c)
-	res, err := reports.Read(strings.NewReader(load.stdout))
+	res, err := result.Read(strings.NewReader(load.stdout))
 	if err != nil || len(res.Workloads) != 1 {
 		t.Fatalf("bench put result: %v", err)
 	}

@@ -9,9 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/etcdtune/etcdtune/result"
 	"sigs.k8s.io/yaml"
-
-	"github.com/etcdtune/etcdtune/advisor"
 )
 
 // everySetting is what advise gives when every probe ran: one entry per
@@ -30,12 +29,12 @@ var everySetting = []string{
 func TestAdviseFromRealResult(t *testing.T) {
 	path := realResultFile(t)
 
-	var advice []advisor.Advice
+	var advice []result.Advice
 	runFinding(t, &advice, "advise", "--from", path, "-o", "json")
 	var got []string
 	for _, a := range advice {
 		got = append(got, a.Setting)
-		if a.Action == advisor.ActionNotMeasured || a.Reason == "" || a.Rule == "" || a.Source == "" || a.Value == "" {
+		if a.Action == result.ActionNotMeasured || a.Reason == "" || a.Rule == "" || a.Source == "" || a.Value == "" {
 			t.Errorf("%s: action %s, value %q, reason %q, rule %q, source %q: want a measured setting with its reasons",
 				a.Setting, a.Action, a.Value, a.Reason, a.Rule, a.Source)
 		}
@@ -59,11 +58,11 @@ func TestAdviseFromRealResult(t *testing.T) {
 
 // checkFormatsAgree checks that -o flags, -o yaml and -o kubeadm carry the
 // same etcd values, those of the JSON advice that are set or kept.
-func checkFormatsAgree(t *testing.T, path string, advice []advisor.Advice) {
+func checkFormatsAgree(t *testing.T, path string, advice []result.Advice) {
 	t.Helper()
 	want := map[string]string{}
 	for _, a := range advice {
-		if a.Scope == advisor.ScopeEtcd && (a.Action == advisor.ActionSet || a.Action == advisor.ActionKeep) {
+		if a.Scope == result.ScopeEtcd && (a.Action == result.ActionSet || a.Action == result.ActionKeep) {
 			want[strings.TrimPrefix(a.Setting, "--")] = a.Value
 		}
 	}
@@ -147,20 +146,20 @@ func TestAdviseNotMeasured(t *testing.T) {
 		path:  {"backup", "disk", "--etcd-servers-overrides"},
 		three: {"--heartbeat-interval", "--election-timeout", "network", "backup", "disk"},
 	} {
-		var advice []advisor.Advice
+		var advice []result.Advice
 		runFinding(t, &advice, "advise", "--from", file, "-o", "json")
-		byName := map[string]advisor.Advice{}
+		byName := map[string]result.Advice{}
 		for _, a := range advice {
 			byName[a.Setting] = a
 		}
 		for _, s := range wantMissing {
 			a := byName[s]
-			if a.Action != advisor.ActionNotMeasured || a.Value != "" || !strings.HasPrefix(a.Reason, "not measured") {
+			if a.Action != result.ActionNotMeasured || a.Value != "" || !strings.HasPrefix(a.Reason, "not measured") {
 				t.Errorf("%s from %s: action %q value %q reason %q, want not_measured and no value", s, filepath.Base(file), a.Action, a.Value, a.Reason)
 			}
 		}
 		// What the bench run did measure is still advised.
-		if a := byName["--snapshot-count"]; a.Action == advisor.ActionNotMeasured {
+		if a := byName["--snapshot-count"]; a.Action == result.ActionNotMeasured {
 			t.Errorf("--snapshot-count not measured though the put rate was: %s", a.Reason)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/etcdconn"
 	"github.com/etcdtune/etcdtune/reports"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // defaultDuration is the measured window when neither --duration nor
@@ -199,7 +200,7 @@ func benchOnce(cmd *cobra.Command, o *benchOptions, t *etcdconn.Target, cfg engi
 		res.Workloads = append(res.Workloads, wr)
 		res.EndReason = wr.EndReason
 	case ctx.Err() != nil:
-		res.EndReason = engine.EndInterrupted
+		res.EndReason = result.EndInterrupted
 	default:
 		return err
 	}
@@ -221,18 +222,18 @@ func describeDataDir(dir string) string {
 }
 
 // newResult starts the result file of a command.
-func newResult(cmd *cobra.Command) *reports.Result {
-	return &reports.Result{Schema: reports.Schema, ToolVersion: buildinfo.ToolVersion(),
+func newResult(cmd *cobra.Command) *result.Result {
+	return &result.Result{Schema: result.Schema, ToolVersion: buildinfo.ToolVersion(),
 		EtcdClient: buildinfo.EtcdVersion(), Command: cmd.CommandPath(), StartedAt: now(),
-		EndReason: engine.EndCompleted, Host: reports.ThisHost()}
+		EndReason: result.EndCompleted, Host: result.ThisHost()}
 }
 
 func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }
 
 // emit writes the result file if asked and prints the result in format.
-func emit(w io.Writer, format, out string, res *reports.Result) error {
+func emit(w io.Writer, format, out string, res *result.Result) error {
 	if out != "" {
-		if err := reports.WriteFile(out, res); err != nil {
+		if err := result.WriteFile(out, res); err != nil {
 			return err
 		}
 	}

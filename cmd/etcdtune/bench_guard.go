@@ -11,6 +11,7 @@ import (
 	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/etcdconn"
 	"github.com/etcdtune/etcdtune/fault"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // guardOptions are the production guard's flags and --max-rate.
@@ -87,7 +88,7 @@ func (o *guardOptions) start(ctx context.Context, t *etcdconn.Target, cfg *engin
 
 // annotate puts what the running guard saw (leader changes per second and
 // in all) into the run's result.
-func (o *guardOptions) annotate(wr *engine.Result) {
+func (o *guardOptions) annotate(wr *result.Workload) {
 	if o.running != nil {
 		o.running.Annotate(wr)
 		o.running = nil
@@ -95,8 +96,8 @@ func (o *guardOptions) annotate(wr *engine.Result) {
 }
 
 // guardAbort turns a run the guard stopped into exit 1 with its reason.
-func guardAbort(wr *engine.Result) error {
-	if wr == nil || wr.EndReason != engine.EndAborted {
+func guardAbort(wr *result.Workload) error {
+	if wr == nil || wr.EndReason != result.EndAborted {
 		return nil
 	}
 	return fault.Checkf("the guard stopped the load: %s", wr.AbortReason)

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/etcdtune/etcdtune/reports"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // Scale flags out of range or over etcd's request limit are bad input:
@@ -37,7 +37,7 @@ func TestBenchK8sJSON(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	res, err := reports.Read(strings.NewReader(r.stdout))
+	res, err := result.Read(strings.NewReader(r.stdout))
 	if err != nil || len(res.Workloads) != 1 {
 		t.Fatalf("not a result file: %v\n%s", err, r.stdout)
 	}

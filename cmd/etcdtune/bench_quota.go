@@ -11,6 +11,7 @@ import (
 	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/etcdconn"
 	"github.com/etcdtune/etcdtune/reports"
+	"github.com/etcdtune/etcdtune/result"
 	"github.com/etcdtune/etcdtune/workloads"
 )
 
@@ -109,7 +110,7 @@ func runBenchQuota(cmd *cobra.Command, o *quotaOptions) error {
 	res.Workloads = append(res.Workloads, wr)
 	res.EndedAt = now()
 	if err != nil {
-		res.EndReason, wr.EndReason = engine.EndFailed, engine.EndFailed
+		res.EndReason, wr.EndReason = result.EndFailed, result.EndFailed
 		wr.Warnings = append(wr.Warnings, err.Error())
 	}
 	if eerr := emit(cmd.OutOrStdout(), o.output, o.out, res); eerr != nil {
@@ -125,12 +126,12 @@ func runBenchQuota(cmd *cobra.Command, o *quotaOptions) error {
 }
 
 // quotaResult is the scenario's entry in the result file.
-func quotaResult(o *quotaOptions, st *engine.QuotaStats, started time.Time) *engine.Result {
-	r := &engine.Result{Name: "quota", Mode: engine.ModeClosed, EndReason: engine.EndCompleted,
+func quotaResult(o *quotaOptions, st *result.QuotaStats, started time.Time) *result.Workload {
+	r := &result.Workload{Name: "quota", Mode: result.ModeClosed, EndReason: result.EndCompleted,
 		StartedAt: started.UTC().Format(time.RFC3339Nano), DurationS: time.Since(started).Seconds(),
 		Params: map[string]any{"clients": o.clients, "conns": 1, "val_size": o.valSize, "keys": o.keys,
 			"quota_backend_bytes": o.quotaBytes, "prefix": o.prefix},
-		ErrorKinds: map[string]int64{}, Series: []engine.SeriesPoint{}, Quota: st}
+		ErrorKinds: map[string]int64{}, Series: []result.SeriesPoint{}, Quota: st}
 	if st != nil {
 		r.Ops = st.Puts
 		if st.FillS > 0 {
@@ -140,7 +141,7 @@ func quotaResult(o *quotaOptions, st *engine.QuotaStats, started time.Time) *eng
 	return r
 }
 
-func writeQuotaSteps(w io.Writer, st *engine.QuotaStats) {
+func writeQuotaSteps(w io.Writer, st *result.QuotaStats) {
 	fmt.Fprintf(w, "  fill\t%.2f s to NOSPACE: %d puts, %d MB, db %d MB, alarms %v\n", st.FillS, st.Puts, st.BytesWritten>>20, st.DBSizeAtAlarm>>20, st.Alarms)
 	fmt.Fprintf(w, "  compact\t%.3f s\n", st.CompactS)
 	for ep, s := range st.DefragS {

@@ -4,8 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/etcdtune/etcdtune/engine"
-	"github.com/etcdtune/etcdtune/reports"
+	"github.com/etcdtune/etcdtune/result"
 	"github.com/etcdtune/etcdtune/workloads"
 )
 
@@ -35,13 +34,13 @@ func TestTxnLeaseMixedBadInputExits2(t *testing.T) {
 
 // runJSON runs etcdtune with -o json against an embedded etcd and returns
 // its one workload.
-func runJSON(t *testing.T, args ...string) *engine.Result {
+func runJSON(t *testing.T, args ...string) *result.Workload {
 	t.Helper()
 	r := etcdtune(t, nil, append(args, "-o", "json")...)
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	res, err := reports.Read(strings.NewReader(r.stdout))
+	res, err := result.Read(strings.NewReader(r.stdout))
 	if err != nil || len(res.Workloads) != 1 {
 		t.Fatalf("not a result file of one workload: %v\n%s", err, r.stdout)
 	}

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
-	"github.com/etcdtune/etcdtune/reports"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 func TestBenchWatchBadInputExits2(t *testing.T) {
@@ -48,7 +48,7 @@ func TestBenchWatchRun(t *testing.T) {
 			t.Errorf("summary lacks %q:\n%s", want, r.stdout)
 		}
 	}
-	res, err := reports.ReadFile(out)
+	res, err := result.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)
 	}

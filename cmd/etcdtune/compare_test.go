@@ -13,6 +13,7 @@ import (
 	"github.com/etcdtune/etcdtune/internal/netdelay"
 	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
 	"github.com/etcdtune/etcdtune/reports"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // repeatedPuts runs `bench put --repeat n` against endpoint and returns the
@@ -29,7 +30,7 @@ func repeatedPuts(t *testing.T, endpoint, out string, n int) []string {
 	var files []string
 	for i := 1; i <= n; i++ {
 		f := strings.TrimSuffix(out, ".json") + fmt.Sprintf("-%d.json", i)
-		if _, err := reports.ReadFile(f); err != nil {
+		if _, err := result.ReadFile(f); err != nil {
 			t.Fatalf("--repeat %d --out %s: run %d: %v", n, out, i, err)
 		}
 		files = append(files, f)

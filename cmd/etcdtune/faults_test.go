@@ -10,7 +10,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
-	"github.com/etcdtune/etcdtune/reports"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // During a run on a 3-member cluster the leader is killed, a follower
@@ -65,7 +65,7 @@ func TestBenchSurvivesFaults(t *testing.T) {
 		t.Fatalf("bench under faults: exit %d: %s", r.code, r.stderr)
 	}
 
-	res, err := reports.ReadFile(out)
+	res, err := result.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
-	"github.com/etcdtune/etcdtune/reports"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 func TestBadInputExits2(t *testing.T) {
@@ -77,7 +77,7 @@ func TestEmbeddedDefaultAndJSON(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	res, err := reports.Read(strings.NewReader(r.stdout))
+	res, err := result.Read(strings.NewReader(r.stdout))
 	if err != nil {
 		t.Fatalf("stdout is not a result file: %v\n%s", err, r.stdout)
 	}
@@ -98,7 +98,7 @@ func TestEnvironmentAndPrefixInUse(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	var res reports.Result
+	var res result.Result
 	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil || res.Target.Embedded || res.Target.Endpoints[0] != e.Endpoints()[0] {
 		t.Fatalf("ETCDCTL_ENDPOINTS not used: %v %+v", err, res.Target)
 	}
@@ -129,7 +129,7 @@ func TestInterruptWritesPartialResult(t *testing.T) {
 		t.Fatal(err)
 	}
 	interruptAfter(t, cmd, 4*time.Second, 30*time.Second, &stderr)
-	res, err := reports.ReadFile(out)
+	res, err := result.ReadFile(out)
 	if err != nil {
 		t.Fatalf("no partial result: %v; stderr %s", err, stderr.String())
 	}

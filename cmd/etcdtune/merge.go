@@ -16,6 +16,7 @@ import (
 
 	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/reports"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // This file holds what a distributed or repeated benchmark needs: the
@@ -127,7 +128,7 @@ func (o *distOptions) collectResults(ctx context.Context, out string, run int) e
 	if err != nil {
 		return fmt.Errorf("--collect: %w", err)
 	}
-	return reports.WriteFile(o.outPath(o.collect, run), merged)
+	return result.WriteFile(o.outPath(o.collect, run), merged)
 }
 
 // enter waits at the start barrier of run when the run is distributed.
@@ -142,7 +143,7 @@ func (o *distOptions) enter(ctx context.Context, c *clientv3.Client, prefix stri
 
 // annotate records the agent and the barrier's release in the result, so
 // that merge can check the agents started together.
-func (o *distOptions) annotate(wr *engine.Result, released time.Time) {
+func (o *distOptions) annotate(wr *result.Workload, released time.Time) {
 	if wr == nil || !o.agents.Distributed() {
 		return
 	}
@@ -201,10 +202,10 @@ func runMerge(cmd *cobra.Command, o *mergeOptions, paths []string) error {
 }
 
 // readResults reads result files; a file that is not one is bad input.
-func readResults(paths []string) ([]*reports.Result, error) {
-	var rs []*reports.Result
+func readResults(paths []string) ([]*result.Result, error) {
+	var rs []*result.Result
 	for _, p := range paths {
-		r, err := reports.ReadFile(p)
+		r, err := result.ReadFile(p)
 		if err != nil {
 			if errors.Is(err, os.ErrNotExist) {
 				return nil, badInput(fmt.Errorf("result %s does not exist", p))

@@ -15,6 +15,7 @@ import (
 
 	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
 	"github.com/etcdtune/etcdtune/reports"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // TestMergeThreeAgents runs three agent processes of one distributed put
@@ -66,7 +67,7 @@ func TestMergeThreeAgents(t *testing.T) {
 	if r := etcdtune(t, nil, append([]string{"merge", "--out", merged, "-o", "json"}, files...)...); r.code != 0 {
 		t.Fatalf("merge: exit %d: %s", r.code, r.stderr)
 	}
-	m, err := reports.ReadFile(merged)
+	m, err := result.ReadFile(merged)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +75,7 @@ func TestMergeThreeAgents(t *testing.T) {
 	var sumOps, sumErrs int64
 	var union *hdr.Histogram
 	for i, f := range files {
-		r, err := reports.ReadFile(f)
+		r, err := result.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -232,13 +233,13 @@ func TestAgentZeroCollects(t *testing.T) {
 	if t.Failed() {
 		return
 	}
-	m, err := reports.ReadFile(merged)
+	m, err := result.ReadFile(merged)
 	if err != nil {
 		t.Fatalf("agent 0 wrote no merged result: %v", err)
 	}
 	var sum int64
 	for i := range agents {
-		r, err := reports.ReadFile(filepath.Join(dir, fmt.Sprintf("agent-%d.json", i)))
+		r, err := result.ReadFile(filepath.Join(dir, fmt.Sprintf("agent-%d.json", i)))
 		if err != nil {
 			t.Fatal(err)
 		}

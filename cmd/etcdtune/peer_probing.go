@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/etcdtune/etcdtune/probes"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // peerProbeOptions are the flags of the peer round trips timed here, shared
@@ -49,7 +50,7 @@ func (o *peerProbeOptions) validate(conn *connOptions) error {
 
 // peerOnlyRTT times the peer URLs alone. A nil result with a nil error
 // means the command was interrupted.
-func peerOnlyRTT(cmd *cobra.Command, peers *peerProbeOptions, conn *connOptions) (*probes.RTT, error) {
+func peerOnlyRTT(cmd *cobra.Command, peers *peerProbeOptions, conn *connOptions) (*result.RTT, error) {
 	res, err := probes.PeerProbingRTT(cmd.Context(), peers.urls, peers.config(conn))
 	if err != nil {
 		return nil, probeError(cmd, err)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
 	"github.com/etcdtune/etcdtune/probes"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // fioAgreement is how far the native fsync probe's p50 and p99 may be from
@@ -39,19 +40,19 @@ func TestProbeFsyncAgreesWithFio(t *testing.T) {
 		t.Skip("runs alone, on a quiet disk: make test runs it as its own step with ETCDTUNE_DISK_TEST=1")
 	}
 	dir := t.TempDir()
-	var fioRuns, nativeRuns []*probes.Fsync
+	var fioRuns, nativeRuns []*result.Fsync
 	// Five interleaved rounds rather than three: a shared disk's tail swings
 	// from run to run, and the median of five rides over one bad round.
 	for i := range 5 {
 		fioRuns = append(fioRuns, runFioEtcdCheck(t, fio, dir))
 		nativeRuns = append(nativeRuns, runProbeFsync(t, dir))
 		t.Logf("run %d: fio p50 %.3f ms p99 %.3f ms %.0f IOPS | etcdtune p50 %.3f ms p99 %.3f ms %.0f IOPS",
-			i+1, fioRuns[i].P50Ms, fioRuns[i].P99Ms, fioRuns[i].IOPS, nativeRuns[i].P50Ms, nativeRuns[i].P99Ms, nativeRuns[i].IOPS)
+			i+1, fioRuns[i].P50, fioRuns[i].P99, fioRuns[i].IOPS, nativeRuns[i].P50, nativeRuns[i].P99, nativeRuns[i].IOPS)
 	}
 	for _, q := range []struct {
 		name string
-		get  func(*probes.Fsync) float64
-	}{{"p50", func(f *probes.Fsync) float64 { return f.P50Ms }}, {"p99", func(f *probes.Fsync) float64 { return f.P99Ms }}} {
+		get  func(*result.Fsync) float64
+	}{{"p50", func(f *result.Fsync) float64 { return f.P50 }}, {"p99", func(f *result.Fsync) float64 { return f.P99 }}} {
 		a, b := medianOf(fioRuns, q.get), medianOf(nativeRuns, q.get)
 		t.Logf("median %s: fio %.3f ms, etcdtune %.3f ms, ratio %.2f", q.name, a, b, max(a, b)/min(a, b))
 		if a <= 0 || b <= 0 || max(a, b)/min(a, b) > fioAgreement {
@@ -65,7 +66,7 @@ func TestProbeFsyncAgreesWithFio(t *testing.T) {
 
 // runFioEtcdCheck runs the community's check in dir and removes fio's file,
 // which fio leaves behind.
-func runFioEtcdCheck(t *testing.T, fio, dir string) *probes.Fsync {
+func runFioEtcdCheck(t *testing.T, fio, dir string) *result.Fsync {
 	t.Helper()
 	cmd := exec.Command(fio, "--name=etcd", "--directory="+dir, "--rw=write", "--ioengine=sync",
 		"--fdatasync=1", "--size=22m", "--bs=2300", "--output-format=json")
@@ -86,13 +87,13 @@ func runFioEtcdCheck(t *testing.T, fio, dir string) *probes.Fsync {
 	return f
 }
 
-func runProbeFsync(t *testing.T, dir string) *probes.Fsync {
+func runProbeFsync(t *testing.T, dir string) *result.Fsync {
 	t.Helper()
 	r := etcdtune(t, nil, "probe", "fsync", "--path", dir, "-o", "json")
 	if r.code != 0 {
 		t.Fatalf("probe fsync: exit %d: %s", r.code, r.stderr)
 	}
-	var f probes.Fsync
+	var f result.Fsync
 	if err := json.Unmarshal([]byte(r.stdout), &f); err != nil {
 		t.Fatalf("probe fsync -o json: %v\n%s", err, r.stdout)
 	}
@@ -100,7 +101,7 @@ func runProbeFsync(t *testing.T, dir string) *probes.Fsync {
 	return &f
 }
 
-func medianOf(runs []*probes.Fsync, get func(*probes.Fsync) float64) float64 {
+func medianOf(runs []*result.Fsync, get func(*result.Fsync) float64) float64 {
 	var v []float64
 	for _, r := range runs {
 		v = append(v, get(r))
@@ -177,7 +178,7 @@ func TestProbeDiskAndHostJSON(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("probe disk: exit %d: %s", r.code, r.stderr)
 	}
-	var d probes.Disk
+	var d result.Disk
 	if err := json.Unmarshal([]byte(r.stdout), &d); err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +189,7 @@ func TestProbeDiskAndHostJSON(t *testing.T) {
 	assertEmptyDir(t, dir)
 
 	r = etcdtune(t, nil, "probe", "host", "--window", "300ms", "-o", "json")
-	var h probes.Host
+	var h result.ProbedHost
 	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &h) != nil {
 		t.Fatalf("probe host: exit %d: %s %s", r.code, r.stdout, r.stderr)
 	}
@@ -220,7 +221,7 @@ func TestProbeKeyspaceJSON(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("probe keyspace: exit %d: %s", r.code, r.stderr)
 	}
-	var ks probes.Keyspace
+	var ks result.Keyspace
 	if err := json.Unmarshal([]byte(r.stdout), &ks); err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
-	"github.com/etcdtune/etcdtune/probes"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 func TestProbeNetBadInput(t *testing.T) {
@@ -61,20 +61,20 @@ func TestProbeNetJSON(t *testing.T) {
 	ep := e.Endpoints()[0]
 	metrics := "--metrics-urls=" + e.MetricsURL()
 
-	var rtt probes.RTT
+	var rtt result.RTT
 	runFinding(t, &rtt, "probe", "rtt", "--endpoints", ep, metrics, "--samples", "50", "-o", "json")
-	if len(rtt.Members) != 1 || rtt.Members[0].Samples != 50 || rtt.Members[0].P50Ms <= 0 || rtt.Members[0].P50Ms > rtt.Members[0].MaxMs {
+	if len(rtt.Members) != 1 || rtt.Members[0].Samples != 50 || rtt.Members[0].P50 <= 0 || rtt.Members[0].P50 > rtt.Members[0].Max {
 		t.Errorf("rtt %+v", rtt.Members)
 	}
 
-	var cl probes.Cluster
+	var cl result.Cluster
 	runFinding(t, &cl, "probe", "cluster", "--endpoints", ep, metrics, "--window", "1s", "-o", "json")
 	if len(cl.Members) != 1 || !cl.Members[0].IsLeader || cl.Window == nil || len(cl.Window.Members) != 1 || !cl.Window.Members[0].HasLeader {
 		t.Errorf("cluster %+v", cl)
 	}
 
 	dir := t.TempDir()
-	var b probes.Backup
+	var b result.Backup
 	runFinding(t, &b, "probe", "backup", "--endpoints", ep, "--dir", dir, "--baseline", "500ms", "-o", "json")
 	if b.Bytes <= 0 || b.Endpoint != ep {
 		t.Errorf("backup %+v", b)

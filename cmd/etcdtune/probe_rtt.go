@@ -8,6 +8,7 @@ import (
 	"github.com/etcdtune/etcdtune/buildinfo"
 	"github.com/etcdtune/etcdtune/etcdconn"
 	"github.com/etcdtune/etcdtune/probes"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 type probeRTTOptions struct {
@@ -49,7 +50,7 @@ func (o *probeRTTOptions) run(cmd *cobra.Command) error {
 // measure times the client round trips and reads etcd's peer figures, and
 // times the peer URLs when given; with peer URLs and no endpoints, only
 // those (a cluster without a leader answers nothing else).
-func (o *probeRTTOptions) measure(cmd *cobra.Command) (*probes.RTT, error) {
+func (o *probeRTTOptions) measure(cmd *cobra.Command) (*result.RTT, error) {
 	only, err := onlyPeers(cmd, &o.peers, &o.conn)
 	if err != nil {
 		return nil, err
@@ -73,7 +74,7 @@ func (o *probeRTTOptions) measure(cmd *cobra.Command) (*probes.RTT, error) {
 	defer t.Close()
 	res, err := probes.MeasureRTT(cmd.Context(), t, cfg)
 	if err == nil && o.peers.given() {
-		err = res.AddPeerProbing(cmd.Context(), o.peers.urls, o.peers.config(&o.conn))
+		err = probes.AddPeerProbing(cmd.Context(), res, o.peers.urls, o.peers.config(&o.conn))
 	}
 	if err != nil {
 		return nil, probeError(cmd, err)

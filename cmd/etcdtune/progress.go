@@ -10,6 +10,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // progress shows a run's progress on the terminal, once a second; nothing
@@ -39,7 +40,7 @@ func newProgress(w io.Writer, name string, cfg engine.Config) *progress {
 }
 
 // second takes one second of the measured window.
-func (p *progress) second(elapsed time.Duration, s engine.SeriesPoint) {
+func (p *progress) second(elapsed time.Duration, s result.SeriesPoint) {
 	if p.bar == nil {
 		return
 	}

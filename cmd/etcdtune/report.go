@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/etcdtune/etcdtune/reports"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // defaultReportDir is where report (and run) put the report folder.
@@ -51,7 +52,7 @@ func (o *reportOptions) run(cmd *cobra.Command, path string) error {
 			return err
 		}
 	}
-	res, err := reports.ReadFile(path)
+	res, err := result.ReadFile(path)
 	if err != nil {
 		return badInput(fmt.Errorf("report: %w", err))
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/fault"
 	"github.com/etcdtune/etcdtune/reports"
+	"github.com/etcdtune/etcdtune/result"
 	"github.com/etcdtune/etcdtune/runner"
 )
 
@@ -160,8 +161,8 @@ func (o *runOptions) options(cmd *cobra.Command) (runner.Options, string, error)
 
 // failOnError is exit 1 when a verdict is at --fail-on's level or worse.
 // An interrupted run is not judged: Ctrl-C exits 130.
-func failOnError(res *reports.Result, level string) error {
-	if res.EndReason == engine.EndInterrupted {
+func failOnError(res *result.Result, level string) error {
+	if res.EndReason == result.EndInterrupted {
 		return nil
 	}
 	bad := runner.AtOrAbove(res.Advice, level)
@@ -169,8 +170,8 @@ func failOnError(res *reports.Result, level string) error {
 		return nil
 	}
 	var areas []string
-	for _, a := range bad {
-		areas = append(areas, a.Setting+" "+a.Value)
+	for _, v := range bad {
+		areas = append(areas, v.Area+" "+v.Level)
 	}
 	return fault.Checkf("--fail-on %s: %s", strings.ToLower(level), strings.Join(areas, ", "))
 }
@@ -190,7 +191,7 @@ func newRunObserver(w io.Writer) *runObserver {
 
 func (r *runObserver) Note(msg string) { fmt.Fprintln(r.w, msg) }
 
-func (r *runObserver) Phase(n, total int, name string, load *engine.Config) func(time.Duration, engine.SeriesPoint) {
+func (r *runObserver) Phase(n, total int, name string, load *engine.Config) func(time.Duration, result.SeriesPoint) {
 	label := fmt.Sprintf("[%d/%d] %s", n, total, name)
 	if load == nil {
 		if r.tty {

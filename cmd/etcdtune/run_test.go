@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/etcdtune/etcdtune/advisor"
 	"github.com/etcdtune/etcdtune/reports"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // quickBound is how long run --quick may take in a test: the README
@@ -93,7 +93,7 @@ func TestRunQuick(t *testing.T) {
 	}
 	verdicts := verdictsOf(res)
 	for _, area := range []string{"disk", "network", "throughput", "latency", "stability"} {
-		if v := verdicts[area]; v != advisor.Pass && v != advisor.Warn && v != advisor.Fail {
+		if v := verdicts[area]; v != result.Pass && v != result.Warn && v != result.Fail {
 			t.Errorf("verdict %s is %q, want PASS, WARN or FAIL", area, v)
 		}
 	}
@@ -115,7 +115,7 @@ func TestRunFailOn(t *testing.T) {
 	r, took := runIn(t, cwd, "run", "--quick", "--write-p99", "1us", "--fail-on", "fail", "--dir", "out")
 	t.Logf("run --quick --fail-on took %v", took.Round(100*time.Millisecond))
 	assertOneLineError(t, runResult{r.code, "", lastLine(r.stderr)}, exitCheckFailed, "latency FAIL")
-	if v := verdictsOf(readRunResult(t, filepath.Join(cwd, "out")))["latency"]; v != advisor.Fail {
+	if v := verdictsOf(readRunResult(t, filepath.Join(cwd, "out")))["latency"]; v != result.Fail {
 		t.Errorf("latency verdict %q, want FAIL", v)
 	}
 }
@@ -142,9 +142,9 @@ func TestRunInterrupted(t *testing.T) {
 }
 
 // readRunResult reads dir's result.json and checks the report beside it.
-func readRunResult(t *testing.T, dir string) *reports.Result {
+func readRunResult(t *testing.T, dir string) *result.Result {
 	t.Helper()
-	res, err := reports.ReadFile(filepath.Join(dir, "result.json"))
+	res, err := result.ReadFile(filepath.Join(dir, "result.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,10 +157,10 @@ func readRunResult(t *testing.T, dir string) *reports.Result {
 	return res
 }
 
-func verdictsOf(res *reports.Result) map[string]string {
+func verdictsOf(res *result.Result) map[string]string {
 	v := map[string]string{}
 	for _, a := range res.Advice {
-		if a.Scope == advisor.ScopeVerdict {
+		if a.Scope == result.ScopeVerdict {
 			v[a.Setting] = a.Value
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // Limits and defaults of the Kubernetes profile, with where they come from
@@ -54,10 +55,10 @@ type Options struct {
 // are estimates of a typical cluster: a namespace per 30 pods; one
 // ConfigMap per namespace (kube-root-ca.crt, published into every
 // namespace) plus one per 10 pods; one Secret per 5 pods.
-func (o Options) Scale() engine.K8sScale {
+func (o Options) Scale() result.K8sScale {
 	pods := o.Nodes * o.PodsPerNode
 	ns := max(1, ceilDiv(pods, 30))
-	return engine.K8sScale{Nodes: o.Nodes, PodsPerNode: o.PodsPerNode, Pods: pods, Namespaces: ns,
+	return result.K8sScale{Nodes: o.Nodes, PodsPerNode: o.PodsPerNode, Pods: pods, Namespaces: ns,
 		ConfigMaps: ns + ceilDiv(pods, 10), Secrets: max(1, ceilDiv(pods, 5)), Leases: o.Nodes}
 }
 

@@ -1,6 +1,6 @@
 package k8s
 
-import "github.com/etcdtune/etcdtune/engine"
+import "github.com/etcdtune/etcdtune/result"
 
 // Kubernetes resources of the profile: indexes into resources.
 const (
@@ -46,7 +46,7 @@ type resource struct {
 	// count is how many objects the cluster holds, written before the load;
 	// nil for a resource that is only created during the load (events),
 	// whose objects the profile does not track.
-	count func(engine.K8sScale) int
+	count func(result.K8sScale) int
 	// ops are the operations sent on the resource, in the order of Kinds(),
 	// each with its rate at the cluster's natural pace.
 	ops []resourceOp
@@ -70,7 +70,7 @@ const (
 
 var resources = [...]resource{
 	resPods: {name: "pods", object: "pod-", sizes: []sizeBand{{1, 2 << 10, 8 << 10}},
-		count: func(sc engine.K8sScale) int { return sc.Pods },
+		count: func(sc result.K8sScale) int { return sc.Pods },
 		ops: []resourceOp{
 			{opCreate, func(p pace) float64 { return p.churn }},
 			{opUpdate, func(p pace) float64 { return updatesPerPodStart*p.churn + float64(p.sc.Pods)/podStatusEveryS }},
@@ -79,14 +79,14 @@ var resources = [...]resource{
 		}},
 	resConfigMaps: {name: "configmaps", object: "cm-",
 		sizes: []sizeBand{{0.90, 100, 4 << 10}, {0.09, 4 << 10, 64 << 10}, {0.01, 64 << 10, MaxObjectSize}},
-		count: func(sc engine.K8sScale) int { return sc.ConfigMaps },
+		count: func(sc result.K8sScale) int { return sc.ConfigMaps },
 		ops: []resourceOp{
 			{opUpdate, func(p pace) float64 { return float64(p.sc.ConfigMaps) / configUpdateEveryS }},
 			{opList, func(p pace) float64 { return p.pages(p.sc.ConfigMaps) }},
 		}},
 	resSecrets: {name: "secrets", object: "secret-",
 		sizes: []sizeBand{{0.90, 200, 8 << 10}, {0.09, 8 << 10, 128 << 10}, {0.01, 128 << 10, MaxObjectSize}},
-		count: func(sc engine.K8sScale) int { return sc.Secrets },
+		count: func(sc result.K8sScale) int { return sc.Secrets },
 		ops: []resourceOp{
 			{opUpdate, func(p pace) float64 { return float64(p.sc.Secrets) / configUpdateEveryS }},
 			{opList, func(p pace) float64 { return p.pages(p.sc.Secrets) }},
@@ -97,7 +97,7 @@ var resources = [...]resource{
 		}},
 	// Node Leases share one namespace and take the node's name.
 	resLeases: {name: "leases", object: "node-", namespace: "kube-node-lease", sizes: []sizeBand{{1, 250, 400}},
-		count: func(sc engine.K8sScale) int { return sc.Leases },
+		count: func(sc result.K8sScale) int { return sc.Leases },
 		ops: []resourceOp{
 			{opUpdate, func(p pace) float64 { return float64(p.sc.Nodes) / k8sHeartbeatInterval.Seconds() }},
 		}},
@@ -107,7 +107,7 @@ var resources = [...]resource{
 // stand for and its pod churn.
 type pace struct {
 	o     Options
-	sc    engine.K8sScale
+	sc    result.K8sScale
 	churn float64 // pods created (and deleted) per second
 }
 

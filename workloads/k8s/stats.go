@@ -3,7 +3,7 @@ package k8s
 import (
 	"sync/atomic"
 
-	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // k8sCounters are one resource's live counts during the run.
@@ -14,8 +14,8 @@ type k8sCounters struct {
 	listPages, listsCompleted, listedObjects atomic.Int64
 }
 
-func (c *k8sCounters) stats() engine.K8sResourceStats {
-	s := engine.K8sResourceStats{Preloaded: c.preloaded.Load(), PreloadBytes: c.preloadBytes.Load(),
+func (c *k8sCounters) stats() result.K8sResourceStats {
+	s := result.K8sResourceStats{Preloaded: c.preloaded.Load(), PreloadBytes: c.preloadBytes.Load(),
 		Created: c.created.Load(), Updated: c.updated.Load(), Deleted: c.deleted.Load(),
 		Conflicts: c.conflicts.Load(), NotFound: c.notFound.Load(), ListPages: c.listPages.Load(),
 		ListsCompleted: c.listsCompleted.Load(), ListedObjects: c.listedObjects.Load()}

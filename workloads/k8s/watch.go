@@ -10,6 +10,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // watchSyncTimeout bounds the wait for the watches to catch up with the last
@@ -107,7 +108,7 @@ func (k *Workload) syncWatches(ctx context.Context) (int64, error) {
 
 // watchWarnings name the resources whose watch did not see one event per
 // write.
-func watchWarnings(st *engine.K8sStats, rev int64) []string {
+func watchWarnings(st *result.K8sStats, rev int64) []string {
 	var ws []string
 	for _, res := range resources {
 		name := res.name

@@ -11,6 +11,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // Workload is an apiserver-like profile: Kubernetes objects under
@@ -20,7 +21,7 @@ import (
 // paginated linearizable lists and one watch per resource).
 type Workload struct {
 	opts       Options
-	scale      engine.K8sScale
+	scale      result.K8sScale
 	names      k8sNames
 	rates      []float64
 	mix        k8sMix
@@ -83,7 +84,7 @@ func (w *Workload) CleanupRanges() []engine.KeyRange {
 }
 
 // Scale is the cluster the profile stands for.
-func (w *Workload) Scale() engine.K8sScale { return w.scale }
+func (w *Workload) Scale() result.K8sScale { return w.scale }
 
 // Params implements Workload.
 func (w *Workload) Params() map[string]any {
@@ -153,9 +154,9 @@ func (w *Workload) NewSender(id int, c *clientv3.Client) engine.Sender {
 // Finish implements Finisher: it lets the watches catch up with the last
 // write, reports per resource, and revokes the events' leases (which
 // deletes the events, as their expiry would).
-func (w *Workload) Finish(ctx context.Context, r *engine.Result) error {
+func (w *Workload) Finish(ctx context.Context, r *result.Workload) error {
 	rev, syncErr := w.syncWatches(ctx)
-	st := &engine.K8sStats{Scale: w.scale, Resources: map[string]engine.K8sResourceStats{}, EventLeases: w.leases.grants()}
+	st := &result.K8sStats{Scale: w.scale, Resources: map[string]result.K8sResourceStats{}, EventLeases: w.leases.grants()}
 	for _, x := range w.rates {
 		st.ProfileRateOpsS += x
 	}

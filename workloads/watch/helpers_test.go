@@ -10,6 +10,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/result"
 	"github.com/etcdtune/etcdtune/workloads/watch"
 )
 
@@ -26,7 +27,7 @@ func newWatch(t testing.TB, o watch.Options) *watch.Workload {
 }
 
 // runWatch runs a watch workload in a session with puts at rate.
-func runWatch(t testing.TB, cs []*clientv3.Client, o watch.Options, total int64, rate float64) *engine.Result {
+func runWatch(t testing.TB, cs []*clientv3.Client, o watch.Options, total int64, rate float64) *result.Workload {
 	t.Helper()
 	cfg := engine.Config{Rate: rate, MaxInflight: 1000, Total: total, RequestTimeout: 10 * time.Second}
 	res, err := engine.Session{Config: cfg, Clients: cs}.Run(t.Context(), newWatch(t, o))
@@ -43,7 +44,7 @@ func runWatch(t testing.TB, cs []*clientv3.Client, o watch.Options, total int64,
 }
 
 // assertIntact checks that the watchers received exactly what they should.
-func assertIntact(t *testing.T, w *engine.WatchStats, wantExpected int64) {
+func assertIntact(t *testing.T, w *result.WatchStats, wantExpected int64) {
 	t.Helper()
 	if w.EventsExpected != wantExpected || w.EventsReceived != wantExpected {
 		t.Errorf("events expected %d, received %d; want %d of each", w.EventsExpected, w.EventsReceived, wantExpected)

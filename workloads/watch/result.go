@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // slowLag is how late a slow watcher's events must arrive for it to count
@@ -15,7 +15,7 @@ const slowLag = time.Second
 // Finish implements Finisher: it reads how many events each watcher should
 // have, waits for the normal watchers to receive them, closes the watches
 // and adds the figures to r.
-func (w *Workload) Finish(ctx context.Context, r *engine.Result) error {
+func (w *Workload) Finish(ctx context.Context, r *result.Workload) error {
 	s := w.set
 	if s == nil {
 		return nil
@@ -70,13 +70,13 @@ func (s *watchSet) drain(ctx context.Context, expected []int64) {
 }
 
 // stats builds the result's figures; the readers have ended.
-func (s *watchSet) stats(expected []int64) *engine.WatchStats {
+func (s *watchSet) stats(expected []int64) *result.WatchStats {
 	t := s.rec.Totals()
-	ws := &engine.WatchStats{Watchers: s.opts.Watchers, Streams: s.opts.Streams, StartRevision: s.startRev, LiveAfter: s.rev0,
-		DeliveryMs: engine.Summarize(t.Kinds[watchDelivery].Latency), DeliveryHistogram: engine.EncodeHistogram(t.Kinds[watchDelivery].Latency),
-		CreateMs: engine.Summarize(t.Kinds[watchCreate].Latency)}
+	ws := &result.WatchStats{Watchers: s.opts.Watchers, Streams: s.opts.Streams, StartRevision: s.startRev, LiveAfter: s.rev0,
+		DeliveryMs: result.Summarize(t.Kinds[watchDelivery].Latency), DeliveryHistogram: result.EncodeHistogram(t.Kinds[watchDelivery].Latency),
+		CreateMs: result.Summarize(t.Kinds[watchCreate].Latency)}
 	if t.Kinds[watchCatchUp].Ops > 0 {
-		c := engine.Summarize(t.Kinds[watchCatchUp].Latency)
+		c := result.Summarize(t.Kinds[watchCatchUp].Latency)
 		ws.CatchUpMs = &c
 	}
 	if last := s.lastLive.Load(); last > 0 {
@@ -85,8 +85,8 @@ func (s *watchSet) stats(expected []int64) *engine.WatchStats {
 		}
 	}
 	if s.opts.Slow > 0 {
-		ws.Slow = &engine.SlowWatchStats{Watchers: s.opts.Slow, ReadDelayMs: watchMs(s.opts.SlowDelay),
-			DeliveryMs: engine.Summarize(t.Kinds[watchSlowDelivery].Latency)}
+		ws.Slow = &result.SlowWatchStats{Watchers: s.opts.Slow, ReadDelayMs: watchMs(s.opts.SlowDelay),
+			DeliveryMs: result.Summarize(t.Kinds[watchSlowDelivery].Latency)}
 	}
 	for i, st := range s.watchers {
 		if st.slow {
@@ -99,7 +99,7 @@ func (s *watchSet) stats(expected []int64) *engine.WatchStats {
 }
 
 // addWatcher adds the counts of a normal watcher that expected events.
-func addWatcher(ws *engine.WatchStats, st *watcherState, expected int64) {
+func addWatcher(ws *result.WatchStats, st *watcherState, expected int64) {
 	got := st.received.Load()
 	ws.EventsExpected += expected
 	ws.EventsReceived += got
@@ -120,7 +120,7 @@ func addWatcher(ws *engine.WatchStats, st *watcherState, expected int64) {
 }
 
 // addSlowWatcher adds the counts of a slow watcher that expected events.
-func addSlowWatcher(ss *engine.SlowWatchStats, st *watcherState, expected int64) {
+func addSlowWatcher(ss *result.SlowWatchStats, st *watcherState, expected int64) {
 	got := st.received.Load()
 	ss.EventsExpected += expected
 	ss.EventsReceived += got

@@ -1,9 +1,8 @@
-package engine
+package result
 
-// The figures of one kind of load that Result carries beside the engine's
-// own (bench k8s, bench watch, the lease expiry burst, bench quota). They
-// are declared here, not with their kinds, because Result is filled by the
-// engine, which imports no kind; the kinds fill them in Finish.
+// The figures of one kind of load that a Workload carries beside the
+// engine's own (bench k8s, bench watch, the lease expiry burst, bench
+// quota). The kinds fill them in Finish.
 
 // K8sStats are the figures of the Kubernetes profile beyond the engine's
 // per-kind latencies: what it did to each resource's objects, its lists and
@@ -66,10 +65,10 @@ type WatchStats struct {
 	EventsUnexpected  int64           `json:"events_unexpected"` // beyond the expected, not duplicates
 	HistoryEvents     int64           `json:"history_events"`    // of the expected, replayed history
 	EventsPerS        float64         `json:"events_per_s"`      // live events received, over the load
-	DeliveryMs        LatencySummary  `json:"delivery_latency_ms"`
+	DeliveryMs        Latency         `json:"delivery_latency_ms"`
 	DeliveryHistogram string          `json:"delivery_histogram"`
-	CreateMs          LatencySummary  `json:"create_latency_ms"`
-	CatchUpMs         *LatencySummary `json:"catch_up_ms,omitempty"`
+	CreateMs          Latency         `json:"create_latency_ms"`
+	CatchUpMs         *Latency        `json:"catch_up_ms,omitempty"`
 	Cancelled         int             `json:"cancelled"` // watches etcd cancelled
 	Compacted         int             `json:"compacted"` // of those, because of a compaction
 	Slow              *SlowWatchStats `json:"slow,omitempty"`
@@ -78,27 +77,27 @@ type WatchStats struct {
 // SlowWatchStats is what became of the slow watchers: how late their events
 // came, how far behind they were at the end, and whether etcd cancelled them.
 type SlowWatchStats struct {
-	Watchers         int            `json:"watchers"`
-	ReadDelayMs      float64        `json:"read_delay_ms"`
-	EventsExpected   int64          `json:"events_expected"`
-	EventsReceived   int64          `json:"events_received"`
-	EventsBehind     int64          `json:"events_behind"` // not received when the run ended
-	EventsDuplicated int64          `json:"events_duplicated"`
-	EventsOutOfOrder int64          `json:"events_out_of_order"`
-	Delayed          int            `json:"delayed"` // watchers with an event over 1 s late
-	Cancelled        int            `json:"cancelled"`
-	Compacted        int            `json:"compacted"`
-	MaxLagMs         float64        `json:"max_lag_ms"`
-	DeliveryMs       LatencySummary `json:"delivery_latency_ms"`
+	Watchers         int     `json:"watchers"`
+	ReadDelayMs      float64 `json:"read_delay_ms"`
+	EventsExpected   int64   `json:"events_expected"`
+	EventsReceived   int64   `json:"events_received"`
+	EventsBehind     int64   `json:"events_behind"` // not received when the run ended
+	EventsDuplicated int64   `json:"events_duplicated"`
+	EventsOutOfOrder int64   `json:"events_out_of_order"`
+	Delayed          int     `json:"delayed"` // watchers with an event over 1 s late
+	Cancelled        int     `json:"cancelled"`
+	Compacted        int     `json:"compacted"`
+	MaxLagMs         float64 `json:"max_lag_ms"`
+	DeliveryMs       Latency `json:"delivery_latency_ms"`
 }
 
 // LeaseExpiry is how long etcd took to delete keys whose lease ran out:
 // from the end of each lease's TTL (its grant's response plus the TTL etcd
 // granted) to the delete event of its key on a watch of the keys.
 type LeaseExpiry struct {
-	TTLS      int64          `json:"ttl_s"` // as granted, which may exceed what was asked
-	DelayMs   LatencySummary `json:"delete_delay_ms"`
-	Histogram string         `json:"delete_delay_histogram"`
+	TTLS      int64   `json:"ttl_s"` // as granted, which may exceed what was asked
+	DelayMs   Latency `json:"delete_delay_ms"`
+	Histogram string  `json:"delete_delay_histogram"`
 }
 
 // QuotaStats is what the quota scenario measured (the result's "quota").

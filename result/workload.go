@@ -1,4 +1,4 @@
-package engine
+package result
 
 // Modes of a run.
 const (
@@ -14,10 +14,10 @@ const (
 	EndFailed      = "failed"
 )
 
-// Result is one workload's entry in the result file (workloads[] of
+// Workload is one workload's entry in the result file (workloads[] of
 // etcdtune.result/v1). Latencies are in milliseconds; histograms hold
 // microseconds.
-type Result struct {
+type Workload struct {
 	Name             string              `json:"name"`
 	Params           map[string]any      `json:"params"`
 	Mode             string              `json:"mode"`
@@ -33,8 +33,8 @@ type Result struct {
 	WarmupOps        int64               `json:"warmup_ops"`
 	WarmupErrors     int64               `json:"warmup_errors"`
 	ThroughputOpsS   float64             `json:"throughput_ops_s"`
-	LatencyMs        LatencySummary      `json:"latency_ms"`
-	ServiceLatencyMs *LatencySummary     `json:"service_latency_ms,omitempty"`
+	LatencyMs        Latency             `json:"latency_ms"`
+	ServiceLatencyMs *Latency            `json:"service_latency_ms,omitempty"`
 	Histogram        string              `json:"histogram"`
 	ServiceHistogram string              `json:"service_histogram,omitempty"`
 	Kinds            map[string]KindStat `json:"kinds,omitempty"`
@@ -51,11 +51,11 @@ type Result struct {
 
 // KindStat is one operation kind of a workload that sends several.
 type KindStat struct {
-	Ops              int64           `json:"ops"`
-	Errors           int64           `json:"errors"`
-	LatencyMs        LatencySummary  `json:"latency_ms"`
-	ServiceLatencyMs *LatencySummary `json:"service_latency_ms,omitempty"`
-	Histogram        string          `json:"histogram"`
+	Ops              int64    `json:"ops"`
+	Errors           int64    `json:"errors"`
+	LatencyMs        Latency  `json:"latency_ms"`
+	ServiceLatencyMs *Latency `json:"service_latency_ms,omitempty"`
+	Histogram        string   `json:"histogram"`
 }
 
 // OpenLoopStats says how well the generator kept its schedule. A shortfall
@@ -80,4 +80,17 @@ type ClientStats struct {
 	CPUMicrosOp  float64 `json:"cpu_us_per_op"`
 	MaxRSSBytes  int64   `json:"max_rss_bytes"`
 	LatencyClamp int64   `json:"latency_clamped,omitempty"` // latencies over 60 s, recorded as 60 s
+}
+
+// SeriesPoint is one second of a run: what completed in it.
+type SeriesPoint struct {
+	T      int     `json:"t_s"` // seconds since the measured window began; the point covers (T-1, T]
+	Ops    int64   `json:"ops"`
+	Errors int64   `json:"errors"`
+	P50Ms  float64 `json:"p50_ms"`
+	P99Ms  float64 `json:"p99_ms"`
+	MaxMs  float64 `json:"max_ms"`
+	// LeaderChanges are the elections seen in this second, when a guard
+	// watched the cluster (a remote target).
+	LeaderChanges int64 `json:"leader_changes,omitempty"`
 }
