@@ -7,7 +7,6 @@ import (
 
 	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/internal/loadtest"
-	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
 )
 
 func TestAgentsSplit(t *testing.T) {
@@ -48,8 +47,8 @@ func TestAgentsSplit(t *testing.T) {
 // TestAgentBarrier: three agents entering at different times leave the
 // barrier together, the last entry releasing them, and leave no key.
 func TestAgentBarrier(t *testing.T) {
-	e := etcdtest.Embedded(t)
-	c := loadtest.Clients(t, 1, e.Endpoints())[0]
+	_, cs := loadtest.Embedded(t, 1)
+	c := cs[0]
 	prefix := engine.BarrierPrefix("/etcdtune-barrier-test/", 1)
 	var wg sync.WaitGroup
 	released := make([]time.Time, 3)

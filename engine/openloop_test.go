@@ -6,15 +6,13 @@ import (
 
 	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/internal/loadtest"
-	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
 	"github.com/etcdtune/etcdtune/result"
 	"github.com/etcdtune/etcdtune/workloads"
 )
 
 // The open loop keeps its rate: every scheduled send goes out, on time.
 func TestOpenLoopKeepsRate(t *testing.T) {
-	e := etcdtest.Embedded(t)
-	cs := loadtest.Clients(t, 2, e.Endpoints())
+	_, cs := loadtest.Embedded(t, 2)
 	wl := loadtest.NewPut(t, workloads.PutOptions{Keys: loadtest.Keys(100), ValSize: 64})
 	res, err := engine.Run(t.Context(), engine.Config{Rate: 500, MaxInflight: 200, Duration: 2 * time.Second}, wl, cs)
 	if err != nil {

@@ -11,7 +11,6 @@ import (
 	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/fault"
 	"github.com/etcdtune/etcdtune/internal/loadtest"
-	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
 	"github.com/etcdtune/etcdtune/result"
 	"github.com/etcdtune/etcdtune/workloads"
 )
@@ -19,8 +18,7 @@ import (
 // A run writes only under its prefix and leaves it empty; keys outside it
 // are untouched, and a prefix that holds keys is refused without Force.
 func TestSessionPrefixIsolation(t *testing.T) {
-	e := etcdtest.Embedded(t)
-	cs := loadtest.Clients(t, 2, e.Endpoints())
+	_, cs := loadtest.Embedded(t, 2)
 	ctx := t.Context()
 	outside := map[string]string{"/etcdtune": "a", "/etcdtune0": "b", "/other/key": "c", "/etcdtune.bak/1": "d"}
 	revs := map[string]int64{}
@@ -68,8 +66,7 @@ func TestSessionPrefixIsolation(t *testing.T) {
 
 // Cancelling the context ends the load promptly and the result says so.
 func TestRunInterrupted(t *testing.T) {
-	e := etcdtest.Embedded(t)
-	cs := loadtest.Clients(t, 2, e.Endpoints())
+	_, cs := loadtest.Embedded(t, 2)
 	for _, cfg := range []engine.Config{
 		{Clients: 8, Duration: time.Minute},
 		{Rate: 500, MaxInflight: 50, Duration: time.Minute},

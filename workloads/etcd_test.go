@@ -6,7 +6,6 @@ import (
 
 	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/internal/loadtest"
-	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
 	"github.com/etcdtune/etcdtune/workloads"
 )
 
@@ -14,8 +13,7 @@ import (
 // no other did: warm-up puts are counted apart, and the sum matches the
 // revisions etcd reports.
 func TestPutCountsMatchRevisions(t *testing.T) {
-	e := etcdtest.Embedded(t)
-	cs := loadtest.Clients(t, 4, e.Endpoints())
+	_, cs := loadtest.Embedded(t, 4)
 	cases := []struct {
 		name string
 		cfg  engine.Config
@@ -61,8 +59,7 @@ func TestPutCountsMatchRevisions(t *testing.T) {
 
 // A range run reads keys it preloaded, and cleans them up.
 func TestRangeReadsPreloadedKeys(t *testing.T) {
-	e := etcdtest.Embedded(t)
-	cs := loadtest.Clients(t, 2, e.Endpoints())
+	_, cs := loadtest.Embedded(t, 2)
 	for _, o := range []workloads.RangeOptions{
 		{Scope: workloads.ScopeKey, Consistency: workloads.Linearizable},
 		{Scope: workloads.ScopeKey, Consistency: workloads.Serializable, KeysOnly: true},

@@ -6,7 +6,6 @@ import (
 
 	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/internal/loadtest"
-	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
 	"github.com/etcdtune/etcdtune/workloads"
 )
 
@@ -14,8 +13,7 @@ import (
 // its delete event reaches the watch; the delays land in the histogram, and
 // no lease of the run outlives it.
 func TestLeaseExpiryDeletesEveryKey(t *testing.T) {
-	e := etcdtest.Embedded(t)
-	cs := loadtest.Clients(t, 2, e.Endpoints())
+	_, cs := loadtest.Embedded(t, 2)
 	const n = 300
 	wl := newLease(t, workloads.LeaseOptions{Keys: loadtest.Keys(100), ValSize: 16, TTL: 10, KeysPerLease: 1, KeepAlives: 1,
 		Expire: n, ExpireTTL: workloads.MinLeaseTTL})
@@ -47,8 +45,7 @@ func TestLeaseExpiryDeletesEveryKey(t *testing.T) {
 // the kinds keep the cycle's proportions; the leases a run cut short are
 // revoked at its end.
 func TestLeaseCycleKinds(t *testing.T) {
-	e := etcdtest.Embedded(t)
-	cs := loadtest.Clients(t, 2, e.Endpoints())
+	_, cs := loadtest.Embedded(t, 2)
 	const clients, puts, kas = 8, 2, 3
 	wl := newLease(t, workloads.LeaseOptions{Keys: loadtest.Keys(100000), ValSize: 16, TTL: 30, KeysPerLease: puts, KeepAlives: kas})
 	res, err := engine.Session{Config: engine.Config{Clients: clients, Total: 1000}, Clients: cs}.Run(t.Context(), wl)

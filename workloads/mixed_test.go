@@ -5,7 +5,6 @@ import (
 
 	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/internal/loadtest"
-	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
 	"github.com/etcdtune/etcdtune/workloads"
 )
 
@@ -13,8 +12,7 @@ import (
 // match what etcd saw: a revision for each put and each successful txn,
 // none for a read.
 func TestMixedKindsMatchRevisions(t *testing.T) {
-	e := etcdtest.Embedded(t)
-	cs := loadtest.Clients(t, 2, e.Endpoints())
+	_, cs := loadtest.Embedded(t, 2)
 	for _, c := range []struct{ read, txn float64 }{{0.5, 0.2}, {0.9, 0}, {1, 0}, {0, 0.5}} {
 		const total, space = 2000, 200
 		wl, err := workloads.NewMixed(workloads.MixedOptions{Keys: loadtest.Keys(space), ValSize: 32, ReadRatio: c.read, TxnRatio: c.txn,

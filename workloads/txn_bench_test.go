@@ -7,7 +7,6 @@ import (
 
 	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/internal/loadtest"
-	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
 	"github.com/etcdtune/etcdtune/workloads"
 )
 
@@ -17,8 +16,7 @@ import (
 // succeeded and the latency of a successful update, retries included. It
 // ignores b.N: run it with -benchtime 1x.
 func BenchmarkEtcdCAS(b *testing.B) {
-	e := etcdtest.Embedded(b)
-	cs := loadtest.Clients(b, 4, e.Endpoints())
+	_, cs := loadtest.Embedded(b, 4)
 	for _, n := range []int{1, 16, 64} {
 		b.Run(fmt.Sprintf("clients=%d", n), func(b *testing.B) {
 			wl := newTxn(b, workloads.TxnOptions{Keys: loadtest.Keys(16), ValSize: 256, Mode: workloads.TxnModeCAS})

@@ -6,7 +6,6 @@ import (
 
 	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/internal/loadtest"
-	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
 	"github.com/etcdtune/etcdtune/workloads"
 )
 
@@ -14,8 +13,7 @@ import (
 // conflicts; each success is one revision and one increment of a counter,
 // so the counters sum to the successes, and no increment is lost.
 func TestCASCountersUnderContention(t *testing.T) {
-	e := etcdtest.Embedded(t)
-	cs := loadtest.Clients(t, 4, e.Endpoints())
+	_, cs := loadtest.Embedded(t, 4)
 	for _, cfg := range []engine.Config{
 		{Clients: 16, Total: 2000, RequestTimeout: 10 * time.Second},
 		{Rate: 800, MaxInflight: 64, Total: 1200, RequestTimeout: 10 * time.Second},
@@ -56,8 +54,7 @@ func TestCASCountersUnderContention(t *testing.T) {
 // A txn of reads and writes makes one revision when it writes anything,
 // none when it only reads; the Session preloads what it reads and cleans up.
 func TestTxnReadWriteMix(t *testing.T) {
-	e := etcdtest.Embedded(t)
-	cs := loadtest.Clients(t, 2, e.Endpoints())
+	_, cs := loadtest.Embedded(t, 2)
 	for _, c := range []struct{ ops, reads int }{{4, 2}, {3, 0}, {2, 2}} {
 		wl := newTxn(t, workloads.TxnOptions{Keys: loadtest.Keys(50), ValSize: 16, Mode: workloads.TxnModeRW, TxnOps: c.ops, TxnReads: c.reads})
 		before := loadtest.Revision(t, cs[0])

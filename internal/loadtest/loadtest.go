@@ -11,8 +11,18 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/localetcd"
+	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
 	"github.com/etcdtune/etcdtune/workloads"
 )
+
+// Embedded starts an embedded etcd for the test (stopped when it ends) and
+// opens conns connections to it.
+func Embedded(t testing.TB, conns int) (*localetcd.Embedded, []*clientv3.Client) {
+	t.Helper()
+	e := etcdtest.Embedded(t)
+	return e, Clients(t, conns, e.Endpoints())
+}
 
 // Clients opens n connections to endpoints, closed when the test ends.
 func Clients(t testing.TB, n int, endpoints []string) []*clientv3.Client {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/internal/loadtest"
-	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
 )
 
 // BenchmarkEtcdK8sSmall runs the Kubernetes profile of a 10-node cluster
@@ -19,8 +18,7 @@ func BenchmarkEtcdK8sSmall(b *testing.B) { benchK8s(b, 10, 30) }
 func BenchmarkEtcdK8sMedium(b *testing.B) { benchK8s(b, 100, 30) }
 
 func benchK8s(b *testing.B, nodes, podsPerNode int) {
-	e := etcdtest.Embedded(b)
-	cs := loadtest.Clients(b, 4, e.Endpoints())
+	_, cs := loadtest.Embedded(b, 4)
 	o := k8sOpts(nodes, podsPerNode)
 	o.ListEvery = time.Minute // the profile's default pace
 	s := engine.Session{Config: engine.Config{Clients: 16, Duration: 5 * time.Second}, Clients: cs}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/internal/loadtest"
-	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
 	"github.com/etcdtune/etcdtune/workloads/k8s"
 )
 
@@ -26,8 +25,7 @@ var k8sKey = regexp.MustCompile(`^/etcdtune/registry/([a-z]+)/(ns-(\d+)|kube-nod
 // of its resource, and events sit on the apiserver's 1 h + 60 s leases.
 // The watches saw one event per write.
 func TestK8sLayoutCountsAndSizes(t *testing.T) {
-	e := etcdtest.Embedded(t)
-	cs := loadtest.Clients(t, 2, e.Endpoints())
+	_, cs := loadtest.Embedded(t, 2)
 	o := k8sOpts(5, 40)
 	wl := newK8s(t, o)
 	if err := wl.Prepare(t.Context(), cs); err != nil {
@@ -82,8 +80,7 @@ func TestK8sLayoutCountsAndSizes(t *testing.T) {
 // between its pages: it equals a single read of the whole prefix at that
 // revision.
 func TestK8sPaginatedListReturnsEachObjectOnce(t *testing.T) {
-	e := etcdtest.Embedded(t)
-	cs := loadtest.Clients(t, 2, e.Endpoints())
+	_, cs := loadtest.Embedded(t, 2)
 	o := k8sOpts(4, 50)
 	wl := newK8s(t, o)
 	if err := wl.Prepare(t.Context(), cs); err != nil {
@@ -121,8 +118,7 @@ func TestK8sPaginatedListReturnsEachObjectOnce(t *testing.T) {
 // neither keys of the user under the prefix (with --force) nor a real
 // cluster's /registry.
 func TestK8sSessionCleansUpOnlyItsLayout(t *testing.T) {
-	e := etcdtest.Embedded(t)
-	cs := loadtest.Clients(t, 2, e.Endpoints())
+	_, cs := loadtest.Embedded(t, 2)
 	ctx := t.Context()
 	kept := []string{"/registry/pods/default/web", "/etcdtune/registry", "/etcdtune/registry0", "/etcdtune/other/x", "/etcdtune/00000001"}
 	for _, k := range kept {

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/etcdtune/etcdtune/internal/loadtest"
-	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
 	"github.com/etcdtune/etcdtune/workloads/watch"
 )
 
@@ -27,8 +26,7 @@ func BenchmarkEtcdWatch(b *testing.B) {
 	}
 	for _, c := range cases {
 		b.Run(fmt.Sprintf("watchers=%d", c.watchers), func(b *testing.B) {
-			e := etcdtest.Embedded(b)
-			cs := loadtest.Clients(b, 8, e.Endpoints())
+			_, cs := loadtest.Embedded(b, 8)
 			o := watch.Options{Keys: loadtest.Keys(1000), Watchers: c.watchers, Streams: c.streams, Scope: watch.ScopePrefix}
 			for b.Loop() {
 				res := runWatch(b, cs, o, c.puts, c.rate)
