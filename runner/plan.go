@@ -106,9 +106,13 @@ func Execute(ctx context.Context, p Plan) error {
 }
 
 // header starts the result file of a run.
-func (p Plan) header() *reports.Result {
+func (p Plan) header() *reports.Result { return NewResult(p.Command) }
+
+// NewResult starts the result file of command, e.g. "etcdtune bench put":
+// the tool, the host, the start; end_reason completed until told otherwise.
+func NewResult(command string) *reports.Result {
 	return &reports.Result{Schema: reports.Schema, ToolVersion: buildinfo.ToolVersion(),
-		EtcdClient: buildinfo.EtcdVersion(), Command: p.Command, StartedAt: now(),
+		EtcdClient: buildinfo.EtcdVersion(), Command: command, StartedAt: now(),
 		EndReason: engine.EndCompleted, Host: reports.ThisHost()}
 }
 
