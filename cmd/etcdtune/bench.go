@@ -190,27 +190,6 @@ func (b *benchOutput) Write(res *reports.Result, run, _ int, runErr error) error
 	return b.o.dist.collectResults(b.cmd.Context(), b.o.out, run)
 }
 
-// benchObserver shows a bench run: its notes, and the workload's progress
-// on a terminal.
-type benchObserver struct {
-	notes, stderr io.Writer
-	bar           *progress
-}
-
-func (b *benchObserver) Note(msg string) { fmt.Fprintln(b.notes, msg) }
-
-func (b *benchObserver) Phase(_, _ int, name string, load *engine.Config) func(time.Duration, engine.SeriesPoint) {
-	b.bar = newProgress(b.stderr, name, *load)
-	return b.bar.second
-}
-
-func (b *benchObserver) PhaseDone() {
-	if b.bar != nil {
-		b.bar.finish()
-		b.bar = nil
-	}
-}
-
 func describeDataDir(dir string) string {
 	if dir == "" {
 		return "a temporary folder, removed afterwards"

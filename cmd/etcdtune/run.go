@@ -3,13 +3,11 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 
 	"github.com/etcdtune/etcdtune/advisor"
@@ -190,38 +188,4 @@ func failOnError(res *reports.Result, level string) error {
 		areas = append(areas, a.Setting+" "+a.Value)
 	}
 	return fault.Checkf("--fail-on %s: %s", strings.ToLower(level), strings.Join(areas, ", "))
-}
-
-// runObserver shows the run's phases on stderr: notes always, the phases
-// only on a terminal (a progress bar for each workload).
-type runObserver struct {
-	w   io.Writer
-	tty bool
-	bar *progress
-}
-
-func newRunObserver(w io.Writer) *runObserver {
-	f, ok := w.(*os.File)
-	return &runObserver{w: w, tty: ok && isatty.IsTerminal(f.Fd())}
-}
-
-func (r *runObserver) Note(msg string) { fmt.Fprintln(r.w, msg) }
-
-func (r *runObserver) Phase(n, total int, name string, load *engine.Config) func(time.Duration, engine.SeriesPoint) {
-	label := fmt.Sprintf("[%d/%d] %s", n, total, name)
-	if load == nil {
-		if r.tty {
-			fmt.Fprintf(r.w, "%s ...\n", label)
-		}
-		return nil
-	}
-	r.bar = newProgress(r.w, label, *load)
-	return r.bar.second
-}
-
-func (r *runObserver) PhaseDone() {
-	if r.bar != nil {
-		r.bar.finish()
-		r.bar = nil
-	}
 }
