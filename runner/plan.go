@@ -71,7 +71,12 @@ func Execute(ctx context.Context, p Plan) error {
 			return err
 		}
 		// Interrupted while starting: the run says so, as it would later.
-		return p.Output.Write(p.header(), 1, runs, nil)
+		res := p.header()
+		res.EndedAt, res.EndReason = now(), engine.EndInterrupted
+		if p.Finish != nil {
+			p.Finish(res, nil)
+		}
+		return p.Output.Write(res, 1, runs, nil)
 	}
 	defer cleanup()
 	total := 0
