@@ -185,6 +185,10 @@ func (e *engine) closedWorker(id int, budget *atomic.Int64) {
 			return
 		}
 		kind, t1, err := e.send(s, slot, t0, t0)
+		if errors.Is(err, ErrLoadDone) {
+			e.stopped.Store(true) // the other workers end after their request
+			return
+		}
 		if warm {
 			e.rec.RecordWarmup(id, err)
 			continue

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/etcdtune/etcdtune/result"
@@ -36,6 +37,12 @@ type Sender interface {
 	// (watch delivery) stamps it into what it writes.
 	Send(ctx context.Context, intended time.Time) (kind int, err error)
 }
+
+// ErrLoadDone, returned by a Sender (alone or wrapped), says that the
+// workload has nothing more to send (bench quota: the cluster is full):
+// in closed loop, the engine ends the load as at the end of the duration,
+// and that request is not counted.
+var ErrLoadDone = errors.New("the workload is done")
 
 // A Finisher is a workload with figures of its own beyond the engine's
 // (watch integrity, CAS conflicts): Finish runs once the load has ended,

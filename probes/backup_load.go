@@ -11,8 +11,8 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
-// lightLoad sends serializable reads and puts of one key, alternating, on
-// a fixed tick, one at a time: light enough not to disturb the member, so
+// lightLoad sends serializable reads and puts of one key, alternating, at
+// a fixed rate, one at a time: light enough not to disturb the member, so
 // that what changes during the snapshot is the snapshot's doing.
 type lightLoad struct {
 	mu     sync.Mutex
@@ -37,15 +37,12 @@ func startLoad(ctx context.Context, cli *clientv3.Client, key string, cfg Backup
 	value := strings.Repeat("x", 256)
 	go func() {
 		defer close(l.done)
-		// A ticker drops ticks while a request is slow: the load never
-		// piles up on a member that is busy streaming.
-		tick := time.NewTicker(time.Second / time.Duration(cfg.Rate))
-		defer tick.Stop()
+		// The pacer lets no sends pile up while a request is slow: the
+		// load stays light on a member that is busy streaming.
+		pacer := newPacer(float64(cfg.Rate))
 		for i := 0; ; i++ {
-			select {
-			case <-ctx.Done():
+			if pacer.Wait(ctx) != nil {
 				return
-			case <-tick.C:
 			}
 			isPut := i%2 == 1
 			cctx, ccancel := withTimeout(ctx, cfg.RequestTimeout)

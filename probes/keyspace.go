@@ -10,7 +10,6 @@ import (
 
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
-	"golang.org/x/time/rate"
 
 	"github.com/etcdtune/etcdtune/fault"
 	"github.com/etcdtune/etcdtune/result"
@@ -90,7 +89,7 @@ func KeyspaceProbe(ctx context.Context, c *clientv3.Client, o KeyspaceOptions) (
 
 func scanKeyspace(ctx context.Context, c *clientv3.Client, o KeyspaceOptions, root string) (*result.Keyspace, error) {
 	s := newKeyspaceScan(root, o.Top)
-	limiter := rate.NewLimiter(rate.Limit(o.Rate), 1)
+	limiter := newPacer(o.Rate)
 	key, end := root, clientv3.GetPrefixRangeEnd(root)
 	if root == "" {
 		key, end = "\x00", "\x00" // the whole keyspace

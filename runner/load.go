@@ -18,29 +18,31 @@ import (
 // verdicts. A workload that cannot run at all (an unreachable target, a
 // prefix in use) stops the run; one that fails to prepare is noted and
 // skipped.
-func (r *runner) load(ctx context.Context) error {
-	window := r.watchMetrics(ctx)
+type suitePhase struct {
+	o      *Options
+	phases []loadPhase
+}
+
+// Steps is one for each workload of the suite.
+func (ph suitePhase) Steps() int { return len(ph.phases) }
+
+func (ph suitePhase) Run(ctx context.Context, s *State) error {
+	r := newSizing(ph.o, s)
+	window := r.watchMetrics(ctx, ph.phases)
 	defer window()
-	for i := range r.phases {
-		ph := &r.phases[i]
-		wl, err := ph.build()
+	for _, lp := range ph.phases {
+		wl, err := lp.build()
 		if err != nil {
-			return fmt.Errorf("%s workload: %w", ph.name, err) // the preset's own figures: a bug, not the user's input
+			return fmt.Errorf("%s workload: %w", lp.name, err) // the preset's own figures: a bug, not the user's input
 		}
-		var wr *result.Workload
-		r.step(ph.name, &ph.cfg, func() {
-			wr, err = engine.Session{Config: ph.cfg, Clients: r.t.Clients()}.Run(ctx, wl)
-		})
-		if wr != nil {
-			r.res.Workloads = append(r.res.Workloads, wr)
-		}
+		_, err = runWorkload(ctx, s, lp.name, lp.cfg, wl, false, nil)
 		switch {
 		case ctx.Err() != nil:
 			return nil
 		case fatal(err):
 			return err
 		case err != nil:
-			r.skipped(ctx, ph.name+" workload", err)
+			r.skipped(ctx, lp.name+" workload", err)
 		}
 	}
 	return nil
@@ -59,7 +61,7 @@ func fatal(err error) bool {
 // longer, so the window ends during the last workload). Its result replaces
 // the cluster probe's idle window when it completes; the returned function
 // waits for it. An interrupted run keeps the idle window.
-func (r *runner) watchMetrics(ctx context.Context) (wait func()) {
+func (r *sizing) watchMetrics(ctx context.Context, phases []loadPhase) (wait func()) {
 	if r.res.Probes.Cluster == nil {
 		return func() {}
 	}
@@ -67,7 +69,7 @@ func (r *runner) watchMetrics(ctx context.Context) (wait func()) {
 	if err != nil {
 		return func() {}
 	}
-	window := loadSeconds(r.phases)
+	window := loadSeconds(phases)
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan *result.MetricsWindow, 1)
 	go func() {
@@ -85,7 +87,7 @@ func (r *runner) watchMetrics(ctx context.Context) (wait func()) {
 			if w != nil {
 				r.res.Probes.Cluster.Window = w
 			}
-		case <-time.After(r.o.Plan.Warmup + time.Second):
+		case <-time.After(r.o.Timing.Warmup + time.Second):
 			cancel()
 			<-done
 		}

@@ -1,37 +1,163 @@
 package runner
 
-import "time"
+import (
+	"context"
+	"time"
 
-// Plan is how long each phase of a run takes: Quick for a first look and
-// CI (within 60 s on a 2-core machine), Full for a sizing decision (within
-// 5 minutes).
+	"github.com/etcdtune/etcdtune/result"
+
+	"github.com/etcdtune/etcdtune/buildinfo"
+	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/etcdconn"
+	"github.com/etcdtune/etcdtune/fault"
+)
+
+// Plan is what one command runs against one target: the phases, in order,
+// Repeat times in a row, each run's result handed to Output once it ends.
+// `bench <kind>` is a plan of one workload phase; `run` is the probes, the
+// suite and the advice.
 type Plan struct {
-	HostWindow    time.Duration // the host probe's steal-time window
-	FsyncBytes    int64         // the fsync probe's writes, in 2300 B blocks
-	DiskSeqBytes  int64         // the disk probe's sequential write
-	DiskRand      time.Duration // the disk probe's random-write window
-	RTTSamples    int           // round trips to each member
-	ClusterWindow time.Duration // server metrics read before the load
-	Warmup        time.Duration // load before each workload's measured window
-	Put           time.Duration // the put phase at the preset's rate
-	Load          time.Duration // each of range, watch, mixed and k8s
-	KeySpace      uint64        // keys written and read; preloaded for range and mixed
-	MaxK8sNodes   int           // caps the preset's Kubernetes scale (preload time)
+	Command string // the command line's name for the result file
+	Target  Target
+	Phases  []Phase
+	// Repeat is how many runs in a row (0 or 1: one); the target is opened
+	// once for all of them.
+	Repeat int
+	// Finish, if set, completes each run's result once its phases ended
+	// (the sizing run's advice); err is what stopped the run, if anything.
+	Finish func(res *result.Result, err error)
+	// BeforeRun, if set, is called as run i of n starts.
+	BeforeRun func(i, n int)
+	Output    Output
+	Observer  Observer
 }
 
-// QuickPlan is --quick: short phases and a 4 MiB fsync probe (some 1,800
-// samples, enough for a p99 within a few samples of the tail).
-func QuickPlan() Plan {
-	return Plan{HostWindow: 500 * time.Millisecond, FsyncBytes: 4 << 20, DiskSeqBytes: 16 << 20,
-		DiskRand: time.Second, RTTSamples: 100, ClusterWindow: time.Second, Warmup: time.Second,
-		Put: 8 * time.Second, Load: 4 * time.Second, KeySpace: 5000, MaxK8sNodes: 10}
+// A Phase is one step of a plan's run: it measures into the run's result.
+// An error stops the run (the phases after it are skipped).
+type Phase interface {
+	// Steps is how many steps the phase shows the Observer.
+	Steps() int
+	Run(ctx context.Context, s *State) error
 }
 
-// FullPlan is the default: fio's full 22 MiB disk check and 25-40 s per
-// workload, long enough for a stable p99 and a few per-second points to
-// chart.
-func FullPlan() Plan {
-	return Plan{HostWindow: time.Second, FsyncBytes: 22 << 20, DiskSeqBytes: 64 << 20,
-		DiskRand: 2 * time.Second, RTTSamples: 1000, ClusterWindow: 3 * time.Second, Warmup: 3 * time.Second,
-		Put: 40 * time.Second, Load: 25 * time.Second, KeySpace: 10000, MaxK8sNodes: 1000}
+// Output writes the result of run i of n (from 1) once it ended. runErr is
+// what stopped the run, nil when it completed or was interrupted; Write
+// decides what to write then, and returns the run's error.
+type Output interface {
+	Write(res *result.Result, i, n int, runErr error) error
 }
+
+// State is one run of a plan in progress.
+type State struct {
+	Target *etcdconn.Target
+	Result *result.Result
+	// DataDir is the embedded etcd's data dir (empty with endpoints).
+	DataDir  string
+	Run, Of  int // this run, from 1, of the plan's Repeat
+	observer Observer
+	n, total int // the step in progress, from 1, of total
+}
+
+// Execute opens the plan's target and runs its phases Repeat times, each
+// run's result going to the Output. Ctrl-C (ctx cancelled) stops the phase
+// in progress and skips the rest: the result holds what was measured,
+// with end_reason interrupted, and no run follows. A target that cannot be
+// opened returns its error and no result, as nothing was measured; a run
+// the guard aborted returns a check failure after its output.
+func Execute(ctx context.Context, p Plan) error {
+	runs := max(p.Repeat, 1)
+	t, dataDir, cleanup, err := p.Target.open(ctx, p.Observer)
+	if err != nil {
+		if ctx.Err() == nil {
+			return err
+		}
+		// Interrupted while starting: the run says so, as it would later.
+		res := p.header()
+		res.EndedAt, res.EndReason = now(), result.EndInterrupted
+		if p.Finish != nil {
+			p.Finish(res, nil)
+		}
+		return p.Output.Write(res, 1, runs, nil)
+	}
+	defer cleanup()
+	total := 0
+	for _, ph := range p.Phases {
+		total += ph.Steps()
+	}
+	for i := 1; i <= runs; i++ {
+		if p.BeforeRun != nil {
+			p.BeforeRun(i, runs)
+		}
+		s := &State{Target: t, Result: p.header(), DataDir: dataDir, Run: i, Of: runs, observer: p.Observer, total: total}
+		s.Result.Target = t.Info(ctx)
+		err := s.runPhases(ctx, p.Phases)
+		s.Result.EndedAt = now()
+		switch {
+		case ctx.Err() != nil:
+			s.Result.EndReason, err = result.EndInterrupted, nil
+		case err != nil:
+			s.Result.EndReason = result.EndFailed
+		}
+		if p.Finish != nil {
+			p.Finish(s.Result, err)
+		}
+		if err := p.Output.Write(s.Result, i, runs, err); err != nil {
+			return err
+		}
+		if err := abortError(s.Result); err != nil || ctx.Err() != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// header starts the result file of a run.
+func (p Plan) header() *result.Result { return NewResult(p.Command) }
+
+// NewResult starts the result file of command, e.g. "etcdtune bench put":
+// the tool, the host, the start; end_reason completed until told otherwise.
+func NewResult(command string) *result.Result {
+	return &result.Result{Schema: result.Schema, ToolVersion: buildinfo.ToolVersion(),
+		EtcdClient: buildinfo.EtcdVersion(), Command: command, StartedAt: now(),
+		EndReason: result.EndCompleted, Host: result.ThisHost()}
+}
+
+func (s *State) runPhases(ctx context.Context, phases []Phase) error {
+	for _, ph := range phases {
+		if err := ph.Run(ctx, s); err != nil || ctx.Err() != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Step runs one step of a phase under the observer; load is a workload's
+// engine config (nil for a probe), whose OnSecond the observer sets.
+func (s *State) Step(name string, load *engine.Config, f func()) {
+	s.n++
+	second := s.observer.Phase(s.n, s.total, name, load)
+	if load != nil {
+		load.OnSecond = second
+	}
+	defer s.observer.PhaseDone()
+	f()
+}
+
+// Note tells the user something through the observer.
+func (s *State) Note(msg string) { s.observer.Note(msg) }
+
+// abortError turns a run the guard stopped into a failed check with its
+// reason.
+func abortError(res *result.Result) error {
+	if res.EndReason != result.EndAborted {
+		return nil
+	}
+	for _, wr := range res.Workloads {
+		if wr.EndReason == result.EndAborted {
+			return fault.Checkf("the guard stopped the load: %s", wr.AbortReason)
+		}
+	}
+	return nil
+}
+
+func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }

@@ -1,8 +1,11 @@
-// Package runner runs etcdtune's plans of phases. The sizing run: the probes (host, fsync,
-// disk, round trips, cluster), a standard suite of workloads sized by a
-// preset, and the advisor's verdicts, gathered into one result. It knows
-// nothing of the command line: it reports progress to an Observer and
-// returns the result.
+// Package runner runs etcdtune's plans of phases against one target: the
+// header of the result, the target (the cluster or an embedded etcd), the
+// phases, the end reason and Ctrl-C, the repeats and the outputs. `bench
+// <kind>` is a plan of one workload phase; `run`, the sizing run, is the
+// probes (host, fsync, disk, round trips, cluster), a standard suite of
+// workloads sized by a preset, and the advisor's verdicts, gathered into
+// one result. It knows nothing of the command line: it reports progress to
+// an Observer and hands each result to an Output.
 package runner
 
 import (
@@ -17,10 +20,10 @@ import (
 	"github.com/etcdtune/etcdtune/result"
 )
 
-// Options say what a run measures and how.
+// Options say what a sizing run measures and how.
 type Options struct {
 	Preset  Preset
-	Plan    Plan
+	Timing  Timing
 	Target  etcdconn.Options // no Endpoints: an embedded etcd on Target.DataDir
 	Command string           // the command line's name for the result file
 	Prefix  string           // every key the suite writes is under it
@@ -49,75 +52,46 @@ type Observer interface {
 	PhaseDone()
 }
 
-// Run measures the target and returns the result with its advice. Ctrl-C
-// (ctx cancelled) stops the phase in progress and skips the rest: the
-// result holds what was measured, with end_reason interrupted. An error
-// that stops the run (a prefix in use, the target lost) comes back with
-// the result so far, which then says failed; a target that cannot be
-// opened at all returns no result, as nothing was measured.
-func Run(ctx context.Context, o Options) (*result.Result, error) {
-	res := &result.Result{Schema: result.Schema, ToolVersion: buildinfo.ToolVersion(),
-		EtcdClient: buildinfo.EtcdVersion(), Command: o.Command, StartedAt: now(),
-		EndReason: result.EndCompleted, Host: result.ThisHost()}
-	r := &runner{o: o, res: res, phases: suite(o.Preset, o.Plan, o.Prefix, o.Target.CommandTimeout)}
-	cleanup, err := r.openTarget(ctx)
-	switch {
-	case err == nil:
-		defer cleanup()
-		err = r.measure(ctx)
-	case ctx.Err() == nil:
-		return nil, err
+// SizingPlan is the plan of the sizing run: the five probes, then the
+// suite, then the advice. An error that stops the run (a prefix in use,
+// the target lost) leaves the result so far, which then says failed; the
+// caller adds the Output and the repeats.
+func SizingPlan(o Options) Plan {
+	note := func(dataDir string, removed bool) string {
+		how := "kept"
+		if removed {
+			how = "removed afterwards"
+		}
+		return fmt.Sprintf("no --endpoints: starting an embedded etcd %s on this machine (data dir: %s, %s; the disk under test)",
+			buildinfo.EtcdVersion(), dataDir, how)
 	}
-	res.EndedAt = now()
-	switch {
-	case ctx.Err() != nil:
-		res.EndReason, err = result.EndInterrupted, nil
-	case err != nil:
-		res.EndReason, res.Error = result.EndFailed, err.Error()
-	}
-	res.Advice = Advise(res, o.WriteP99LimitMs)
-	return res, err
+	return Plan{Command: o.Command, Observer: o.Observer,
+		Target: Target{Options: o.Target, Conns: o.Preset.Conns, LocalDataDir: true, EmbeddedNote: note},
+		Phases: []Phase{probePhase{&o}, suitePhase{&o, suite(o.Preset, o.Timing, o.Prefix, o.Target.CommandTimeout)}},
+		Finish: func(res *result.Result, err error) {
+			if err != nil {
+				res.Error = err.Error()
+			}
+			res.Advice = Advise(res, o.WriteP99LimitMs)
+		}}
 }
 
-func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }
-
-// runner is one run in progress.
-type runner struct {
-	o      Options
-	res    *result.Result
-	phases []loadPhase
-	t      *etcdconn.Target
-	n      int // the phase in progress, from 1
+// sizing is one phase of a sizing run in progress.
+type sizing struct {
+	o   *Options
+	s   *State
+	res *result.Result
+	t   *etcdconn.Target
 }
 
-// total is the number of phases: five probes, then the workloads.
-func (r *runner) total() int { return 5 + len(r.phases) }
-
-// measure runs the probes, then the suite.
-func (r *runner) measure(ctx context.Context) error {
-	r.res.Target = r.t.Info(ctx)
-	r.probe(ctx)
-	if ctx.Err() != nil {
-		return nil
-	}
-	return r.load(ctx)
-}
-
-// step runs one phase under the observer.
-func (r *runner) step(name string, load *engine.Config, f func()) {
-	r.n++
-	second := r.o.Observer.Phase(r.n, r.total(), name, load)
-	if load != nil {
-		load.OnSecond = second
-	}
-	defer r.o.Observer.PhaseDone()
-	f()
+func newSizing(o *Options, s *State) *sizing {
+	return &sizing{o: o, s: s, res: s.Result, t: s.Target}
 }
 
 // skipped tells the user that a phase did not measure, and why; nothing
 // when the run was interrupted (the user knows).
-func (r *runner) skipped(ctx context.Context, what string, err error) {
+func (r *sizing) skipped(ctx context.Context, what string, err error) {
 	if ctx.Err() == nil && !errors.Is(err, context.Canceled) {
-		r.o.Observer.Note(fmt.Sprintf("%s: %v (the verdicts that need it say not measured)", what, err))
+		r.s.Note(fmt.Sprintf("%s: %v (the verdicts that need it say not measured)", what, err))
 	}
 }

@@ -34,7 +34,7 @@ func TestPresetsAreCheckPerfs(t *testing.T) {
 func TestSuiteBuildsForEveryPreset(t *testing.T) {
 	for _, name := range PresetNames() {
 		p, _ := LookupPreset(name)
-		for _, plan := range []Plan{QuickPlan(), FullPlan()} {
+		for _, plan := range []Timing{QuickTiming(), FullTiming()} {
 			for _, ph := range suite(p, plan, "/etcdtune/", 0) {
 				if err := ph.cfg.Validate(); err != nil {
 					t.Errorf("%s %s config: %v", name, ph.name, err)
@@ -46,10 +46,10 @@ func TestSuiteBuildsForEveryPreset(t *testing.T) {
 		}
 	}
 	p, _ := LookupPreset("s")
-	if d := loadSeconds(suite(p, QuickPlan(), "/e/", 0)); d.Seconds() > 40 {
+	if d := loadSeconds(suite(p, QuickTiming(), "/e/", 0)); d.Seconds() > 40 {
 		t.Errorf("the quick suite's load alone takes %v: run --quick must finish within 60 s", d)
 	}
-	if d := loadSeconds(suite(p, FullPlan(), "/e/", 0)); d.Minutes() > 4 {
+	if d := loadSeconds(suite(p, FullTiming(), "/e/", 0)); d.Minutes() > 4 {
 		t.Errorf("the full suite's load alone takes %v: run must finish within 5 minutes", d)
 	}
 }

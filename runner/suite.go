@@ -38,7 +38,7 @@ type loadPhase struct {
 // suite is the standard suite for a preset: writes at the preset's rate
 // (the throughput and latency verdicts), reads, watch delivery, a mix, and
 // the Kubernetes profile.
-func suite(p Preset, plan Plan, prefix string, timeout time.Duration) []loadPhase {
+func suite(p Preset, plan Timing, prefix string, timeout time.Duration) []loadPhase {
 	keys := engine.KeySpec{Prefix: prefix, Size: keySize, Space: plan.KeySpace, Dist: engine.DistUniform, Seed: 1}
 	open := func(rate float64, d time.Duration) engine.Config {
 		return engine.Config{Rate: rate, MaxInflight: p.Clients, Duration: d, Warmup: plan.Warmup, RequestTimeout: timeout}

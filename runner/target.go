@@ -2,55 +2,61 @@ package runner
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 
-	"github.com/etcdtune/etcdtune/buildinfo"
 	"github.com/etcdtune/etcdtune/etcdconn"
 	"github.com/etcdtune/etcdtune/fault"
 )
 
-// openTarget connects to the cluster, or starts the embedded etcd. The
-// embedded etcd's default data dir is a new folder in the current
-// directory, not in the system's temp dir: the disk a user runs etcdtune
-// from is the one they mean to test, while /tmp is often tmpfs. The
-// returned cleanup closes the target and removes that folder.
-func (r *runner) openTarget(ctx context.Context) (cleanup func(), err error) {
-	topts := r.o.Target
+// Target says how a plan reaches etcd: the cluster at Options.Endpoints,
+// or, without endpoints, an embedded etcd on Options.DataDir.
+type Target struct {
+	Options etcdconn.Options
+	Conns   int // gRPC connections
+	// LocalDataDir makes the embedded etcd's default data dir a new folder
+	// in the current directory, not in the system's temp dir: the disk a
+	// user runs etcdtune from is the one they mean to test, while /tmp is
+	// often tmpfs. The folder is removed afterwards.
+	LocalDataDir bool
+	// EmbeddedNote is the note said before the embedded etcd starts, given
+	// its data dir ("" for a temporary one) and whether it is removed
+	// afterwards; nil for none.
+	EmbeddedNote func(dataDir string, removed bool) string
+}
+
+// open connects to the cluster, or starts the embedded etcd. It returns
+// the embedded etcd's data dir (empty with endpoints); cleanup closes the
+// target and removes the data dir it made.
+func (tg Target) open(ctx context.Context, obs Observer) (t *etcdconn.Target, dataDir string, cleanup func(), err error) {
+	topts := tg.Options
+	embedded := len(topts.Endpoints) == 0
 	var made string
-	if len(topts.Endpoints) == 0 && topts.DataDir == "" {
+	if embedded && tg.LocalDataDir && topts.DataDir == "" {
 		made, err = os.MkdirTemp(".", ".etcdtune-data-")
 		if err != nil {
-			return nil, fault.Inputf("cannot make the embedded etcd's data dir in the current folder (%v); give --data-dir on the disk to test", err)
+			return nil, "", nil, fault.Inputf("cannot make the embedded etcd's data dir in the current folder (%v); give --data-dir on the disk to test", err)
 		}
 		if made, err = filepath.Abs(made); err != nil {
-			return nil, err
+			return nil, "", nil, err
 		}
 		topts.DataDir = made
 	}
-	if len(topts.Endpoints) == 0 {
-		how := "removed afterwards"
-		if made == "" {
-			how = "kept"
-		}
-		r.o.Observer.Note(fmt.Sprintf("no --endpoints: starting an embedded etcd %s on this machine (data dir: %s, %s; the disk under test)",
-			buildinfo.EtcdVersion(), topts.DataDir, how))
+	if embedded && tg.EmbeddedNote != nil {
+		obs.Note(tg.EmbeddedNote(topts.DataDir, made != "" || topts.DataDir == ""))
 	}
 	remove := func() {
 		if made != "" {
 			os.RemoveAll(made)
 		}
 	}
-	conns := r.o.Preset.Conns
-	t, err := etcdconn.Open(ctx, topts, conns)
+	t, err = etcdconn.Open(ctx, topts, tg.Conns)
 	if err != nil {
 		remove()
-		return nil, err
+		return nil, "", nil, err
 	}
-	r.t = t
-	if r.o.DiskDir == "" && len(topts.Endpoints) == 0 {
-		r.o.DiskDir = topts.DataDir
+	if embedded {
+		dataDir = topts.DataDir
 	}
-	return func() { t.Close(); remove() }, nil
+	return t, dataDir, func() { t.Close(); remove() }, nil
 }

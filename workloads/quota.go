@@ -30,6 +30,9 @@ type QuotaOptions struct {
 	// Timeout bounds the whole fill (a large quota takes long).
 	Timeout        time.Duration
 	RequestTimeout time.Duration
+	// QuotaBytes is the quota asked of the embedded etcd, for the result's
+	// params.
+	QuotaBytes int64
 }
 
 // RunQuota fills the cluster until the NOSPACE alarm with puts under the
@@ -39,6 +42,18 @@ type QuotaOptions struct {
 // refuses a prefix that holds keys. It is destructive for everything else
 // that writes to the cluster while the alarm is raised.
 func RunQuota(ctx context.Context, c *clientv3.Client, endpoints []string, o QuotaOptions) (*result.QuotaStats, error) {
+	wr, err := Quota(ctx, []*clientv3.Client{c}, endpoints, o)
+	if wr == nil {
+		return nil, err
+	}
+	return wr.Quota, err
+}
+
+// Quota is RunQuota's scenario as a workload's result: the fill runs
+// through the engine (its figures are the fill's), the recovery's steps are
+// in its Quota stats. A result comes back whenever the fill ran.
+func Quota(ctx context.Context, clients []*clientv3.Client, endpoints []string, o QuotaOptions) (*result.Workload, error) {
+	c := clients[0]
 	if err := engine.CheckPrefix(ctx, c, o.Prefix, false); err != nil {
 		return nil, err
 	}
@@ -53,71 +68,106 @@ func RunQuota(ctx context.Context, c *clientv3.Client, endpoints []string, o Quo
 			st.PrefixEmpty = r.Count == 0
 		}
 	}()
-	if err := fillToQuota(ctx, c, o, st); err != nil {
-		return st, err
+	wr, err := fillToQuota(ctx, clients, o, st)
+	if wr == nil {
+		return nil, err
+	}
+	wr.Quota = st
+	if err != nil {
+		return wr, err
 	}
 	alarms, err := c.AlarmList(ctx)
 	if err != nil {
-		return st, fmt.Errorf("alarm list: %w", err)
+		return wr, fmt.Errorf("alarm list: %w", err)
 	}
 	for _, a := range alarms.Alarms {
 		st.Alarms = append(st.Alarms, fmt.Sprintf("%x:%s", a.MemberID, a.Alarm))
 	}
 	st.DBSizeAtAlarm = maxDBSize(ctx, c, endpoints)
 	if err := recoverQuota(ctx, c, endpoints, st); err != nil {
-		return st, err
+		return wr, err
 	}
 	st.DBSizeAfter = maxDBSize(ctx, c, endpoints)
 	t0 := time.Now()
 	if _, err := c.Put(ctx, o.Prefix+"after-recovery", "ok"); err != nil {
-		return st, fmt.Errorf("write after recovery: %w", err)
+		return wr, fmt.Errorf("write after recovery: %w", err)
 	}
 	st.FirstWriteAfterMs = float64(time.Since(t0).Microseconds()) / 1000
-	return st, nil
+	return wr, nil
 }
 
-// fillToQuota overwrites o.Keys keys with o.Clients writers until one gets
-// NOSPACE.
-func fillToQuota(ctx context.Context, c *clientv3.Client, o QuotaOptions, st *result.QuotaStats) error {
-	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
-	defer cancel()
-	val := strings.Repeat("q", o.ValSize)
-	var n atomic.Int64
-	var once sync.Once
-	var firstErr error
-	var full atomic.Bool
-	var wg sync.WaitGroup
-	start := time.Now()
-	for w := range o.Clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; !full.Load() && ctx.Err() == nil; i += o.Clients {
-				rctx, rcancel := context.WithTimeout(ctx, o.RequestTimeout)
-				_, err := c.Put(rctx, fmt.Sprintf("%s%08d", o.Prefix, i%o.Keys), val)
-				rcancel()
-				switch {
-				case err == nil:
-					n.Add(1)
-				case errors.Is(err, rpctypes.ErrNoSpace):
-					once.Do(func() { st.FillS = time.Since(start).Seconds() })
-					full.Store(true)
-				case ctx.Err() == nil:
-					once.Do(func() { firstErr = fmt.Errorf("fill: %w", err) })
-					full.Store(true)
-				}
-			}
-		}()
+// fillToQuota overwrites o.Keys keys with o.Clients closed-loop writers in
+// the engine until one gets NOSPACE, or another error, which ends the load
+// (engine.ErrLoadDone); o.Timeout is the engine's duration.
+func fillToQuota(ctx context.Context, clients []*clientv3.Client, o QuotaOptions, st *result.QuotaStats) (*result.Workload, error) {
+	f := &quotaFill{o: o, val: strings.Repeat("q", o.ValSize), start: time.Now()}
+	cfg := engine.Config{Clients: o.Clients, Duration: o.Timeout, RequestTimeout: o.RequestTimeout}
+	wr, err := engine.Run(ctx, cfg, f, clients)
+	if wr == nil {
+		return nil, err
 	}
-	wg.Wait()
-	st.Puts, st.BytesWritten = n.Load(), n.Load()*int64(o.ValSize)
+	st.FillS = f.fillS
+	st.Puts, st.BytesWritten = f.puts.Load(), f.puts.Load()*int64(o.ValSize)
 	switch {
-	case firstErr != nil:
-		return firstErr
+	case f.err != nil:
+		return wr, f.err
 	case st.FillS == 0:
-		return fmt.Errorf("no NOSPACE alarm after %v and %d puts (%d MB): the quota is larger than this run can fill", o.Timeout, st.Puts, st.BytesWritten>>20)
+		return wr, fmt.Errorf("no NOSPACE alarm after %v and %d puts (%d MB): the quota is larger than this run can fill", o.Timeout, st.Puts, st.BytesWritten>>20)
 	}
-	return nil
+	return wr, nil
+}
+
+// quotaFill is the fill as an engine workload: each writer overwrites its
+// share of the keys until the cluster is full.
+type quotaFill struct {
+	o     QuotaOptions
+	val   string
+	start time.Time
+	puts  atomic.Int64
+	once  sync.Once
+	fillS float64 // time to NOSPACE
+	err   error   // the first other error, which ends the fill
+}
+
+func (f *quotaFill) Name() string    { return "quota" }
+func (f *quotaFill) Kinds() []string { return []string{"put"} }
+func (f *quotaFill) Keys() engine.KeySpec {
+	return engine.KeySpec{Prefix: f.o.Prefix, Size: 8, Space: uint64(f.o.Keys)}
+}
+func (f *quotaFill) Prepare(context.Context, []*clientv3.Client) error { return nil }
+
+// Params are the scenario's, as the result file has always said them.
+func (f *quotaFill) Params() map[string]any {
+	return map[string]any{"clients": f.o.Clients, "conns": 1, "val_size": f.o.ValSize, "keys": f.o.Keys,
+		"quota_backend_bytes": f.o.QuotaBytes, "prefix": f.o.Prefix}
+}
+
+func (f *quotaFill) NewSender(id int, c *clientv3.Client) engine.Sender {
+	return &quotaSender{f: f, c: c, i: id}
+}
+
+type quotaSender struct {
+	f *quotaFill
+	c *clientv3.Client
+	i int
+}
+
+func (s *quotaSender) Send(ctx context.Context, _ time.Time) (int, error) {
+	f := s.f
+	_, err := s.c.Put(ctx, fmt.Sprintf("%s%08d", f.o.Prefix, s.i%f.o.Keys), f.val)
+	s.i += f.o.Clients
+	switch {
+	case err == nil:
+		f.puts.Add(1)
+		return 0, nil
+	case errors.Is(err, rpctypes.ErrNoSpace):
+		f.once.Do(func() { f.fillS = time.Since(f.start).Seconds() })
+	case ctx.Err() == nil:
+		f.once.Do(func() { f.err = fmt.Errorf("fill: %w", err) })
+	default:
+		return 0, err
+	}
+	return 0, engine.ErrLoadDone
 }
 
 // recoverQuota is etcd's documented recovery, each step timed.

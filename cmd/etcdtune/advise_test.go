@@ -9,8 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/etcdtune/etcdtune/result"
 	"sigs.k8s.io/yaml"
+
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // everySetting is what advise gives when every probe ran: one entry per

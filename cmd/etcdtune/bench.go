@@ -5,14 +5,15 @@ import (
 	"io"
 	"time"
 
+	"github.com/etcdtune/etcdtune/result"
+
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/etcdtune/etcdtune/buildinfo"
 	"github.com/etcdtune/etcdtune/engine"
-	"github.com/etcdtune/etcdtune/etcdconn"
 	"github.com/etcdtune/etcdtune/reports"
-	"github.com/etcdtune/etcdtune/result"
+	"github.com/etcdtune/etcdtune/runner"
 )
 
 // defaultDuration is the measured window when neither --duration nor
@@ -51,7 +52,7 @@ type benchOptions struct {
 	output      string
 	out         string
 	cpuProfile  string
-	dist        distOptions // --agents, --agent-index, --repeat (merge.go)
+	dist        distOptions // --agents, --agent-index, --repeat (agents.go)
 	guard       guardOptions
 }
 
@@ -118,7 +119,8 @@ func (o *benchOptions) engineConfig(fs *pflag.FlagSet) (engine.Config, error) {
 }
 
 // runBench runs one workload against the target of the flags and reports
-// it. newWorkload validates the workload's own flags.
+// it: a plan of one workload phase. newWorkload validates the workload's
+// own flags; every flag is checked before any load.
 func runBench(cmd *cobra.Command, o *benchOptions, newWorkload func() (engine.Workload, error)) error {
 	if err := applyEnv(cmd.Flags()); err != nil {
 		return err
@@ -131,26 +133,24 @@ func runBench(cmd *cobra.Command, o *benchOptions, newWorkload func() (engine.Wo
 	if err != nil {
 		return err
 	}
-	wl, err := newWorkload()
+	first, err := newWorkload()
 	if err != nil {
 		return badInput(err)
 	}
-
-	ctx := cmd.Context()
+	// The first run takes the workload built to check the flags; each
+	// later one builds its own.
+	build := func() (engine.Workload, error) {
+		if wl := first; wl != nil {
+			first = nil
+			return wl, nil
+		}
+		wl, err := newWorkload()
+		return wl, badInput(err)
+	}
 	notes := cmd.OutOrStdout()
 	if o.output != reports.FormatTable {
 		notes = cmd.ErrOrStderr()
 	}
-	if len(topts.Endpoints) == 0 {
-		fmt.Fprintf(notes, "no --endpoints: starting an embedded etcd %s on this machine (data dir: %s)\n",
-			buildinfo.EtcdVersion(), describeDataDir(topts.DataDir))
-	}
-	t, err := etcdconn.Open(ctx, topts, o.conns)
-	if err != nil {
-		return err
-	}
-	defer t.Close()
-
 	if o.cpuProfile != "" {
 		stop, err := startCPUProfile(o.cpuProfile)
 		if err != nil {
@@ -158,60 +158,38 @@ func runBench(cmd *cobra.Command, o *benchOptions, newWorkload func() (engine.Wo
 		}
 		defer stop()
 	}
-	for run := 1; run <= o.dist.repeat; run++ {
-		if run > 1 {
-			if wl, err = newWorkload(); err != nil {
-				return badInput(err)
-			}
-		}
-		if err := benchOnce(cmd, o, t, cfg, wl, run); err != nil || ctx.Err() != nil {
-			return err
-		}
-	}
-	return nil
+	guard := o.guard.runner(cmd.ErrOrStderr())
+	return runner.Execute(cmd.Context(), runner.Plan{
+		Command: cmd.CommandPath(),
+		Target: runner.Target{Options: topts, Conns: o.conns, EmbeddedNote: func(string, bool) string {
+			return fmt.Sprintf("no --endpoints: starting an embedded etcd %s on this machine (data dir: %s)",
+				buildinfo.EtcdVersion(), describeDataDir(topts.DataDir))
+		}},
+		Phases: []runner.Phase{runner.WorkloadPhase{Config: cfg, New: build, Force: o.force, Prefix: o.prefix,
+			Guard: guard, Agents: o.dist.runner()}},
+		Repeat:   o.dist.repeat,
+		Output:   &benchOutput{cmd: cmd, o: o},
+		Observer: &benchObserver{notes: notes, stderr: cmd.ErrOrStderr()},
+	})
 }
 
-// benchOnce is one run of a bench command (one of --repeat), its result
-// emitted apart from the others'.
-func benchOnce(cmd *cobra.Command, o *benchOptions, t *etcdconn.Target, cfg engine.Config, wl engine.Workload, run int) error {
-	ctx := cmd.Context()
-	res := newResult(cmd)
-	res.Target = t.Info(ctx)
-	bar := newProgress(cmd.ErrOrStderr(), wl.Name(), cfg)
-	cfg.OnSecond = bar.second
-	o.guard.capRate(&cfg, cmd.ErrOrStderr())
-	stopGuard, err := o.guard.start(ctx, t, &cfg, cmd.ErrOrStderr())
-	if err != nil {
+// benchOutput prints each run's result in --output and writes it to --out
+// (r-1.json ... with --repeat); agent 0 with --collect then merges the
+// agents' results. A run whose workload did not run writes nothing.
+type benchOutput struct {
+	cmd *cobra.Command
+	o   *benchOptions
+}
+
+func (b *benchOutput) Write(res *result.Result, run, _ int, runErr error) error {
+	if runErr != nil {
+		return runErr
+	}
+	out := b.o.dist.agentOut(b.o.out, b.o.dist.agents.Index, run)
+	if err := emit(b.cmd.OutOrStdout(), b.o.output, out, res); err != nil {
 		return err
 	}
-	defer stopGuard()
-	barrier, released, err := o.dist.enter(ctx, t.Clients()[0], o.prefix, run)
-	if err != nil {
-		return err
-	}
-	wr, err := engine.Session{Config: cfg, Clients: t.Clients(), Force: o.force}.Run(ctx, wl)
-	barrier.Close()
-	bar.finish()
-	o.dist.annotate(wr, released)
-	o.guard.annotate(wr)
-	res.EndedAt = now()
-	switch {
-	case wr != nil:
-		res.Workloads = append(res.Workloads, wr)
-		res.EndReason = wr.EndReason
-	case ctx.Err() != nil:
-		res.EndReason = result.EndInterrupted
-	default:
-		return err
-	}
-	out := o.dist.agentOut(o.out, o.dist.agents.Index, run)
-	if err := emit(cmd.OutOrStdout(), o.output, out, res); err != nil {
-		return err
-	}
-	if err := o.dist.collectResults(ctx, o.out, run); err != nil {
-		return err
-	}
-	return guardAbort(wr)
+	return b.o.dist.collectResults(b.cmd.Context(), b.o.out, run)
 }
 
 func describeDataDir(dir string) string {
@@ -222,13 +200,7 @@ func describeDataDir(dir string) string {
 }
 
 // newResult starts the result file of a command.
-func newResult(cmd *cobra.Command) *result.Result {
-	return &result.Result{Schema: result.Schema, ToolVersion: buildinfo.ToolVersion(),
-		EtcdClient: buildinfo.EtcdVersion(), Command: cmd.CommandPath(), StartedAt: now(),
-		EndReason: result.EndCompleted, Host: result.ThisHost()}
-}
-
-func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }
+func newResult(cmd *cobra.Command) *result.Result { return runner.NewResult(cmd.CommandPath()) }
 
 // emit writes the result file if asked and prints the result in format.
 func emit(w io.Writer, format, out string, res *result.Result) error {

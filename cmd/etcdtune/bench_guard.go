@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"time"
@@ -9,9 +8,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/etcdtune/etcdtune/engine"
-	"github.com/etcdtune/etcdtune/etcdconn"
-	"github.com/etcdtune/etcdtune/fault"
-	"github.com/etcdtune/etcdtune/result"
+	"github.com/etcdtune/etcdtune/runner"
 )
 
 // guardOptions are the production guard's flags and --max-rate.
@@ -21,7 +18,6 @@ type guardOptions struct {
 	maxErrorRate     float64
 	maxP99           time.Duration
 	maxRate          float64
-	running          *engine.Guard // the guard of the run under way, if any
 }
 
 func (o *guardOptions) addFlags(fs *pflag.FlagSet) {
@@ -47,58 +43,8 @@ func (o *guardOptions) validate() error {
 	return nil
 }
 
-// capRate applies --max-rate: an open loop above it runs at it; a closed
-// loop becomes an open loop at it with at most --clients in flight, so the
-// concurrency stays what was asked and the rate cannot pass the cap.
-func (o *guardOptions) capRate(cfg *engine.Config, notes io.Writer) {
-	if o.maxRate == 0 {
-		return
-	}
-	switch {
-	case cfg.Rate == 0:
-		cfg.Rate, cfg.MaxInflight = o.maxRate, cfg.Clients
-		fmt.Fprintf(notes, "--max-rate %g: open loop at %g requests/s with at most %d in flight\n", o.maxRate, o.maxRate, cfg.Clients)
-	case cfg.Rate > o.maxRate:
-		fmt.Fprintf(notes, "--max-rate %g: --rate %g lowered to it\n", o.maxRate, cfg.Rate)
-		cfg.Rate = o.maxRate
-	}
-}
-
-// start checks the cluster and attaches a running guard to cfg, unless the
-// target is the embedded etcd (nothing to protect) or --no-guard, which is
-// said loudly. The returned stop ends the guard's poller.
-func (o *guardOptions) start(ctx context.Context, t *etcdconn.Target, cfg *engine.Config, stderr io.Writer) (stop func(), err error) {
-	if t.Embedded() != nil {
-		return func() {}, nil
-	}
-	if o.off {
-		fmt.Fprintln(stderr, "WARNING: --no-guard: the production guard is off; nothing will stop this load if the cluster degrades")
-		return func() {}, nil
-	}
-	g := engine.NewGuard(t.Clients()[0], t.Endpoints(), engine.GuardLimits{
-		MaxLeaderChanges: o.maxLeaderChanges, MaxErrorRate: o.maxErrorRate, MaxP99: o.maxP99})
-	if err := g.Preflight(ctx); err != nil {
-		return nil, err
-	}
-	g.Start(ctx)
-	cfg.Guard = g.Check
-	o.running = g
-	return g.Stop, nil
-}
-
-// annotate puts what the running guard saw (leader changes per second and
-// in all) into the run's result.
-func (o *guardOptions) annotate(wr *result.Workload) {
-	if o.running != nil {
-		o.running.Annotate(wr)
-		o.running = nil
-	}
-}
-
-// guardAbort turns a run the guard stopped into exit 1 with its reason.
-func guardAbort(wr *result.Workload) error {
-	if wr == nil || wr.EndReason != result.EndAborted {
-		return nil
-	}
-	return fault.Checkf("the guard stopped the load: %s", wr.AbortReason)
+// runner is the guard the runner runs for these flags.
+func (o *guardOptions) runner(notes io.Writer) *runner.Guard {
+	return &runner.Guard{Off: o.off, MaxRate: o.maxRate, Notes: notes, Limits: engine.GuardLimits{
+		MaxLeaderChanges: o.maxLeaderChanges, MaxErrorRate: o.maxErrorRate, MaxP99: o.maxP99}}
 }

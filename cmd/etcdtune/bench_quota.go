@@ -1,17 +1,19 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/etcdtune/etcdtune/result"
 
 	"github.com/spf13/cobra"
 
 	"github.com/etcdtune/etcdtune/buildinfo"
 	"github.com/etcdtune/etcdtune/engine"
-	"github.com/etcdtune/etcdtune/etcdconn"
 	"github.com/etcdtune/etcdtune/reports"
-	"github.com/etcdtune/etcdtune/result"
+	"github.com/etcdtune/etcdtune/runner"
 	"github.com/etcdtune/etcdtune/workloads"
 )
 
@@ -72,6 +74,9 @@ func (o *quotaOptions) validate(endpoints []string) error {
 	return reports.ResultFormats.Check(o.output)
 }
 
+// runBenchQuota is a plan of one phase, the quota scenario, on a target of
+// one connection (an embedded etcd with the small quota without
+// --endpoints).
 func runBenchQuota(cmd *cobra.Command, o *quotaOptions) error {
 	if err := applyEnv(cmd.Flags()); err != nil {
 		return err
@@ -83,62 +88,73 @@ func runBenchQuota(cmd *cobra.Command, o *quotaOptions) error {
 	if err := o.validate(topts.Endpoints); err != nil {
 		return badInput(err)
 	}
-	ctx := cmd.Context()
-	notes := cmd.ErrOrStderr()
 	if len(topts.Endpoints) == 0 {
 		topts.QuotaBackendBytes = o.quotaBytes
-		fmt.Fprintf(notes, "no --endpoints: starting an embedded etcd %s with --quota-backend-bytes %d\n", buildinfo.EtcdVersion(), o.quotaBytes)
 	}
-	t, err := etcdconn.Open(ctx, topts, 1)
-	if err != nil {
-		return err
-	}
-	defer t.Close()
+	phase := &quotaPhase{o: o}
+	return runner.Execute(cmd.Context(), runner.Plan{
+		Command: cmd.CommandPath(),
+		Target: runner.Target{Options: topts, Conns: 1, EmbeddedNote: func(string, bool) string {
+			return fmt.Sprintf("no --endpoints: starting an embedded etcd %s with --quota-backend-bytes %d", buildinfo.EtcdVersion(), o.quotaBytes)
+		}},
+		Phases:   []runner.Phase{phase},
+		Output:   quotaOutput{cmd, o, phase},
+		Observer: &benchObserver{notes: cmd.ErrOrStderr(), stderr: cmd.ErrOrStderr()},
+	})
+}
+
+// quotaPhase fills the quota through the engine and times the recovery.
+type quotaPhase struct {
+	o       *quotaOptions
+	refused bool // the preflight refused the cluster: nothing to report
+}
+
+func (*quotaPhase) Steps() int { return 1 }
+
+func (p *quotaPhase) Run(ctx context.Context, s *runner.State) error {
+	t, o := s.Target, p.o
 	c := t.Clients()[0]
 	if t.Embedded() == nil {
 		// Never start from an alarm or a leaderless cluster.
 		if err := engine.NewGuard(c, t.Endpoints(), engine.DefaultGuardLimits).Preflight(ctx); err != nil {
+			p.refused = true
 			return err
 		}
 	}
-	res := newResult(cmd)
-	res.Target = t.Info(ctx)
-	started := time.Now()
-	st, err := workloads.RunQuota(ctx, c, t.Endpoints(), workloads.QuotaOptions{Prefix: o.prefix, ValSize: o.valSize,
-		Keys: o.keys, Clients: o.clients, Timeout: o.fillTimeout, RequestTimeout: o.conn.commandTimeout})
-	wr := quotaResult(o, st, started)
-	res.Workloads = append(res.Workloads, wr)
-	res.EndedAt = now()
-	if err != nil {
-		res.EndReason, wr.EndReason = result.EndFailed, result.EndFailed
-		wr.Warnings = append(wr.Warnings, err.Error())
-	}
-	if eerr := emit(cmd.OutOrStdout(), o.output, o.out, res); eerr != nil {
-		return eerr
-	}
-	if o.output == reports.FormatTable && st != nil {
-		writeQuotaSteps(cmd.OutOrStdout(), st)
-	}
-	if err != nil {
-		return fmt.Errorf("bench quota: %w", err)
-	}
-	return nil
-}
-
-// quotaResult is the scenario's entry in the result file.
-func quotaResult(o *quotaOptions, st *result.QuotaStats, started time.Time) *result.Workload {
-	r := &result.Workload{Name: "quota", Mode: result.ModeClosed, EndReason: result.EndCompleted,
-		StartedAt: started.UTC().Format(time.RFC3339Nano), DurationS: time.Since(started).Seconds(),
-		Params: map[string]any{"clients": o.clients, "conns": 1, "val_size": o.valSize, "keys": o.keys,
-			"quota_backend_bytes": o.quotaBytes, "prefix": o.prefix},
-		ErrorKinds: map[string]int64{}, Series: []result.SeriesPoint{}, Quota: st}
-	if st != nil {
-		r.Ops = st.Puts
-		if st.FillS > 0 {
-			r.ThroughputOpsS = float64(st.Puts) / st.FillS
+	wr, err := workloads.Quota(ctx, t.Clients(), t.Endpoints(), workloads.QuotaOptions{Prefix: o.prefix, ValSize: o.valSize,
+		Keys: o.keys, Clients: o.clients, Timeout: o.fillTimeout, RequestTimeout: o.conn.commandTimeout, QuotaBytes: o.quotaBytes})
+	if wr != nil {
+		s.Result.Workloads = append(s.Result.Workloads, wr)
+		if err != nil {
+			wr.EndReason = result.EndFailed
+			wr.Warnings = append(wr.Warnings, err.Error())
 		}
 	}
-	return r
+	return err
+}
+
+// quotaOutput prints and writes the result, failed or not, then the
+// recovery's steps in a table.
+type quotaOutput struct {
+	cmd   *cobra.Command
+	o     *quotaOptions
+	phase *quotaPhase
+}
+
+func (q quotaOutput) Write(res *result.Result, _, _ int, runErr error) error {
+	if q.phase.refused {
+		return runErr
+	}
+	if err := emit(q.cmd.OutOrStdout(), q.o.output, q.o.out, res); err != nil {
+		return err
+	}
+	if q.o.output == reports.FormatTable && len(res.Workloads) > 0 && res.Workloads[0].Quota != nil {
+		writeQuotaSteps(q.cmd.OutOrStdout(), res.Workloads[0].Quota)
+	}
+	if runErr != nil {
+		return fmt.Errorf("bench quota: %w", runErr)
+	}
+	return nil
 }
 
 func writeQuotaSteps(w io.Writer, st *result.QuotaStats) {

@@ -3,17 +3,14 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 
 	"github.com/etcdtune/etcdtune/advisor"
-	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/fault"
 	"github.com/etcdtune/etcdtune/reports"
 	"github.com/etcdtune/etcdtune/result"
@@ -65,7 +62,7 @@ whose data dir is on the disk of the current folder (or --data-dir).`,
 	fs.StringVar(&o.prefix, "prefix", "/etcdtune/", "every key the run writes is under this prefix (refused if it holds keys)")
 	fs.StringVar(&o.diskPath, "disk-path", "", "folder for the fsync and disk probes (default: the embedded etcd's data dir; with --endpoints, none)")
 	addMetricsURLsFlag(cmd, &o.metricsURLs)
-	fs.IntVar(&o.repeat, "repeat", 1, "whole runs in a row, each in its own folder --dir/run-1 ... run-N, for compare")
+	fs.IntVar(&o.repeat, "repeat", 1, "whole runs in a row, each in its own folder (--dir D writes D-1 ... D-N), for compare")
 	return cmd
 }
 
@@ -77,49 +74,66 @@ func (o *runOptions) run(cmd *cobra.Command) error {
 	if o.repeat < 1 {
 		return badInput(fmt.Errorf("--repeat must be at least 1, got %d", o.repeat))
 	}
-	created, err := runner.PrepareDir(o.dir, o.force)
-	if err != nil {
-		return err
-	}
-	if o.repeat == 1 {
-		return o.runOnce(cmd, opts, failOn, o.dir, created)
-	}
-	// Repeated runs keep their results apart, one folder each, so that
-	// compare can judge the spread; the first failing check ends them.
-	for i := 1; i <= o.repeat && cmd.Context().Err() == nil; i++ {
-		dir := filepath.Join(o.dir, fmt.Sprintf("run-%d", i))
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+	// Every run's folder is checked before any load: one that cannot be
+	// used is refused before minutes of load rather than after.
+	out := &runOutput{cmd: cmd, failOn: failOn}
+	for i := 1; i <= o.repeat; i++ {
+		dir := runner.RepeatPath(o.dir, i, o.repeat)
+		created, err := runner.PrepareDir(dir, o.force)
+		if err != nil {
+			out.removeUnused()
 			return err
 		}
-		fmt.Fprintf(cmd.ErrOrStderr(), "run %d of %d into %s\n", i, o.repeat, dir)
-		if err := o.runOnce(cmd, opts, failOn, dir, false); err != nil {
-			return err
-		}
+		out.dirs = append(out.dirs, dir)
+		out.created = append(out.created, created)
 	}
-	return nil
+	out.written = make([]bool, len(out.dirs))
+	plan := runner.SizingPlan(opts)
+	plan.Repeat, plan.Output = o.repeat, out
+	if o.repeat > 1 {
+		// Repeated runs keep their results apart, one folder each, so that
+		// compare can judge the spread; the first failing check ends them.
+		plan.BeforeRun = func(i, n int) { fmt.Fprintf(cmd.ErrOrStderr(), "run %d of %d into %s\n", i, n, out.dirs[i-1]) }
+	}
+	err = runner.Execute(cmd.Context(), plan)
+	out.removeUnused()
+	return err
 }
 
-// runOnce is one sizing run into dir; created says whether dir is new, so
-// that a run that measured nothing leaves no folder behind.
-func (o *runOptions) runOnce(cmd *cobra.Command, opts runner.Options, failOn, dir string, created bool) error {
-	res, runErr := runner.Run(cmd.Context(), opts)
-	if res == nil { // nothing measured: leave no new folder to refuse next time
-		if created {
-			os.Remove(dir)
-		}
-		return runErr
-	}
+// runOutput writes each sizing run into its folder: result.json and the
+// report, then the verdicts on stdout.
+type runOutput struct {
+	cmd     *cobra.Command
+	failOn  string
+	dirs    []string // run i's folder is dirs[i-1]
+	created []bool   // whether the folder is new
+	written []bool
+}
+
+func (r *runOutput) Write(res *result.Result, i, _ int, runErr error) error {
+	dir := r.dirs[i-1]
+	r.written[i-1] = true
 	if err := runner.WriteOutputs(dir, res); err != nil {
 		return errors.Join(runErr, err)
 	}
 	if runErr != nil {
-		fmt.Fprintf(cmd.ErrOrStderr(), "the partial result is in %s\n", dir)
+		fmt.Fprintf(r.cmd.ErrOrStderr(), "the partial result is in %s\n", dir)
 		return runErr
 	}
-	if err := reports.WriteVerdictWithReport(cmd.OutOrStdout(), res, filepath.Join(dir, reports.ReportFile)); err != nil {
+	if err := reports.WriteVerdictWithReport(r.cmd.OutOrStdout(), res, filepath.Join(dir, reports.ReportFile)); err != nil {
 		return err
 	}
-	return failOnError(res, failOn)
+	return failOnError(res, r.failOn)
+}
+
+// removeUnused removes the new folders of runs that measured nothing, so
+// that the next try is not refused.
+func (r *runOutput) removeUnused() {
+	for i, dir := range r.dirs {
+		if r.created[i] && (i >= len(r.written) || !r.written[i]) {
+			os.Remove(dir)
+		}
+	}
 }
 
 // options checks the flags and maps them to the sizing run's options.
@@ -150,11 +164,11 @@ func (o *runOptions) options(cmd *cobra.Command) (runner.Options, string, error)
 			return runner.Options{}, "", badInput(fmt.Errorf("--disk-path %s is not a folder", o.diskPath))
 		}
 	}
-	plan := runner.FullPlan()
+	plan := runner.FullTiming()
 	if o.quick {
-		plan = runner.QuickPlan()
+		plan = runner.QuickTiming()
 	}
-	return runner.Options{Preset: preset, Plan: plan, Target: topts, Command: cmd.CommandPath(), Prefix: o.prefix,
+	return runner.Options{Preset: preset, Timing: plan, Target: topts, Command: cmd.CommandPath(), Prefix: o.prefix,
 		DiskDir: o.diskPath, MetricsURLs: o.metricsURLs, WriteP99LimitMs: float64(o.writeP99) / float64(time.Millisecond),
 		Observer: newRunObserver(cmd.ErrOrStderr())}, failOn, nil
 }
@@ -174,38 +188,4 @@ func failOnError(res *result.Result, level string) error {
 		areas = append(areas, v.Area+" "+v.Level)
 	}
 	return fault.Checkf("--fail-on %s: %s", strings.ToLower(level), strings.Join(areas, ", "))
-}
-
-// runObserver shows the run's phases on stderr: notes always, the phases
-// only on a terminal (a progress bar for each workload).
-type runObserver struct {
-	w   io.Writer
-	tty bool
-	bar *progress
-}
-
-func newRunObserver(w io.Writer) *runObserver {
-	f, ok := w.(*os.File)
-	return &runObserver{w: w, tty: ok && isatty.IsTerminal(f.Fd())}
-}
-
-func (r *runObserver) Note(msg string) { fmt.Fprintln(r.w, msg) }
-
-func (r *runObserver) Phase(n, total int, name string, load *engine.Config) func(time.Duration, result.SeriesPoint) {
-	label := fmt.Sprintf("[%d/%d] %s", n, total, name)
-	if load == nil {
-		if r.tty {
-			fmt.Fprintf(r.w, "%s ...\n", label)
-		}
-		return nil
-	}
-	r.bar = newProgress(r.w, label, *load)
-	return r.bar.second
-}
-
-func (r *runObserver) PhaseDone() {
-	if r.bar != nil {
-		r.bar.finish()
-		r.bar = nil
-	}
 }

@@ -182,3 +182,24 @@ func assertOnlyEntry(t *testing.T, dir, name string) {
 		t.Errorf("%s holds %v, want only %s (the embedded etcd's data dir must be removed)", dir, names, name)
 	}
 }
+
+// run --repeat N --dir D runs into D-1 ... D-N, each folder checked as
+// --dir is before any load: one that holds files refuses the whole run
+// at once, and the folders made for it are removed.
+func TestRunRepeatDirs(t *testing.T) {
+	d := filepath.Join(t.TempDir(), "sizing")
+	if err := os.MkdirAll(d+"-2", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(d+"-2", "result.json"), []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	assertOneLineError(t, etcdtune(t, nil, "run", "--repeat", "2", "--dir", d), exitBadInput, d+"-2 already holds files")
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("took %v to refuse: the folders must be checked before any measurement", took)
+	}
+	if _, err := os.Stat(d + "-1"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("run 1's folder was left behind: %v", err)
+	}
+}
