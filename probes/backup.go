@@ -16,8 +16,8 @@ import (
 	"github.com/etcdtune/etcdtune/result"
 )
 
-// BackupConfig says how to take the snapshot and load the member meanwhile.
-type BackupConfig struct {
+// BackupOptions says how to take the snapshot and load the member meanwhile.
+type BackupOptions struct {
 	// Endpoint is the member to snapshot; "" means the first endpoint.
 	Endpoint string
 	// Dir receives the temporary snapshot file ("" for the system's temp
@@ -35,7 +35,7 @@ type BackupConfig struct {
 }
 
 // Validate checks the configuration before any connection is made.
-func (c BackupConfig) Validate() error {
+func (c BackupOptions) Validate() error {
 	switch {
 	case c.Rate < 1 || c.Rate > 10000:
 		return fault.Inputf("--rate must be 1 to 10000 requests per second, got %d", c.Rate)
@@ -58,11 +58,11 @@ func (c BackupConfig) Validate() error {
 // p99 ratio is given: with fewer, "p99" is just the slowest one or two.
 const minDuringOps = 20
 
-// ProbeBackup streams a snapshot from one member, as `etcdctl snapshot
+// Backup streams a snapshot from one member, as `etcdctl snapshot
 // save` does, while a light load of serializable reads and puts runs
 // against the same member, and compares the load's latency before and
 // during the snapshot.
-func ProbeBackup(ctx context.Context, t *etcdconn.Target, cfg BackupConfig) (*result.Backup, error) {
+func Backup(ctx context.Context, t *etcdconn.Target, cfg BackupOptions) (*result.Backup, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -106,7 +106,7 @@ func ProbeBackup(ctx context.Context, t *etcdconn.Target, cfg BackupConfig) (*re
 
 // snapshot streams the member's snapshot to a temp file (removed) or to
 // nowhere, and times it.
-func snapshot(ctx context.Context, b *result.Backup, cli *clientv3.Client, cfg BackupConfig) error {
+func snapshot(ctx context.Context, b *result.Backup, cli *clientv3.Client, cfg BackupOptions) error {
 	var w io.Writer = io.Discard
 	b.Destination = "discarded"
 	if !cfg.Discard {

@@ -31,7 +31,7 @@ func newLoadPhase() *loadPhase {
 	return &loadPhase{read: result.NewHistogram(), put: result.NewHistogram(), all: result.NewHistogram()}
 }
 
-func startLoad(ctx context.Context, cli *clientv3.Client, key string, cfg BackupConfig) *lightLoad {
+func startLoad(ctx context.Context, cli *clientv3.Client, key string, cfg BackupOptions) *lightLoad {
 	ctx, cancel := context.WithCancel(ctx)
 	l := &lightLoad{phases: [2]*loadPhase{newLoadPhase(), newLoadPhase()}, cancel: cancel, done: make(chan struct{})}
 	value := strings.Repeat("x", 256)

@@ -26,7 +26,7 @@ func TestBackupStreamsSnapshotAndCleansUp(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	res, err := ProbeBackup(t.Context(), tg, BackupConfig{Dir: dir, Prefix: "/etcdtune/", Rate: 50,
+	res, err := Backup(t.Context(), tg, BackupOptions{Dir: dir, Prefix: "/etcdtune/", Rate: 50,
 		Baseline: time.Second, RequestTimeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -48,7 +48,7 @@ func TestBackupStreamsSnapshotAndCleansUp(t *testing.T) {
 }
 
 func TestBackupRefusesBadConfig(t *testing.T) {
-	for _, c := range []BackupConfig{
+	for _, c := range []BackupOptions{
 		{Prefix: "/p/", Rate: 0, Baseline: time.Second},
 		{Prefix: "/p/", Rate: 10, Baseline: 0},
 		{Prefix: "/p/", Rate: 10, Baseline: time.Second, Dir: "/does/not/exist"},

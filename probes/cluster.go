@@ -14,27 +14,27 @@ import (
 	"github.com/etcdtune/etcdtune/result"
 )
 
-// ClusterConfig says how to look at the cluster.
-type ClusterConfig struct {
+// ClusterOptions says how to look at the cluster.
+type ClusterOptions struct {
 	// Window is how long the server metrics are watched (required, > 0).
 	Window time.Duration
-	// MetricsURLs as in RTTConfig.
+	// MetricsURLs as in RTTOptions.
 	MetricsURLs []string
 	// RequestTimeout bounds each request.
 	RequestTimeout time.Duration
 }
 
 // Validate checks the configuration before any connection is made.
-func (c ClusterConfig) Validate() error {
+func (c ClusterOptions) Validate() error {
 	if c.Window <= 0 {
 		return fault.Inputf("--window must be positive (e.g. 30s), got %v", c.Window)
 	}
 	return nil
 }
 
-// ProbeCluster reads the members, their status, health and alarms, then
+// Cluster reads the members, their status, health and alarms, then
 // watches the server metrics of every endpoint for cfg.Window.
-func ProbeCluster(ctx context.Context, t *etcdconn.Target, cfg ClusterConfig) (*result.Cluster, error) {
+func Cluster(ctx context.Context, t *etcdconn.Target, cfg ClusterOptions) (*result.Cluster, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}

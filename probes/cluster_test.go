@@ -27,7 +27,7 @@ func TestClusterWindowSeesLeaderChange(t *testing.T) {
 		time.Sleep(3 * time.Second)
 		stopped <- leader.Stop()
 	}()
-	res, err := ProbeCluster(t.Context(), tg, ClusterConfig{Window: 10 * time.Second, MetricsURLs: metrics, RequestTimeout: 5 * time.Second})
+	res, err := Cluster(t.Context(), tg, ClusterOptions{Window: 10 * time.Second, MetricsURLs: metrics, RequestTimeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestClusterWindowSeesLeaderChange(t *testing.T) {
 }
 
 func TestClusterRejectsZeroWindow(t *testing.T) {
-	if err := (ClusterConfig{}).Validate(); err == nil {
+	if err := (ClusterOptions{}).Validate(); err == nil {
 		t.Error("a window of zero accepted")
 	}
 }

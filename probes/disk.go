@@ -21,7 +21,7 @@ type DiskOptions struct {
 	SeqSize      int64         // bytes written for the sequential figure; default DefaultSeqWriteSize
 	RandDuration time.Duration // length of the random-write figure; default DefaultRandDuration
 	// Fsync is a finding of the fsync probe on Dir to classify the disk
-	// by; when nil, DiskProbe runs the fsync probe with its defaults.
+	// by; when nil, Disk runs the fsync probe with its defaults.
 	Fsync *result.Fsync
 }
 
@@ -46,10 +46,10 @@ func (o DiskOptions) Validate() error {
 	return nil
 }
 
-// DiskProbe describes the disk behind o.Dir, measures its sequential write
+// Disk describes the disk behind o.Dir, measures its sequential write
 // throughput and random-write IOPS, and classes it by the fsync latency.
 // Every file it writes is removed, also when ctx is cancelled.
-func DiskProbe(ctx context.Context, o DiskOptions) (*result.Disk, error) {
+func Disk(ctx context.Context, o DiskOptions) (*result.Disk, error) {
 	o = o.withDefaults()
 	if err := o.Validate(); err != nil {
 		return nil, err
@@ -67,7 +67,7 @@ func DiskProbe(ctx context.Context, o DiskOptions) (*result.Disk, error) {
 	}
 	fs := o.Fsync
 	if fs == nil {
-		if fs, err = FsyncProbe(ctx, FsyncOptions{Dir: o.Dir}); err != nil {
+		if fs, err = Fsync(ctx, FsyncOptions{Dir: o.Dir}); err != nil {
 			return nil, err
 		}
 	}

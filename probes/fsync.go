@@ -74,11 +74,11 @@ func (o FsyncOptions) Validate() error {
 	return nil
 }
 
-// FsyncProbe writes o.Size bytes in blocks of o.BlockSize into a new file in
+// Fsync writes o.Size bytes in blocks of o.BlockSize into a new file in
 // o.Dir, each write followed by fdatasync, and times the fdatasync calls.
 // The file is removed afterwards, also when ctx is cancelled or a write
 // fails.
-func FsyncProbe(ctx context.Context, o FsyncOptions) (*result.Fsync, error) {
+func Fsync(ctx context.Context, o FsyncOptions) (*result.Fsync, error) {
 	o = o.withDefaults()
 	if err := o.Validate(); err != nil {
 		return nil, err

@@ -21,7 +21,7 @@ func TestFsyncProbePatternsCountAndRemoveTheirFiles(t *testing.T) {
 	for _, p := range []string{PatternFio, PatternWAL, PatternAppend} {
 		t.Run(p, func(t *testing.T) {
 			dir := t.TempDir()
-			f, err := FsyncProbe(t.Context(), FsyncOptions{Dir: dir, BlockSize: 2300, Size: 100 * 2300, Pattern: p})
+			f, err := Fsync(t.Context(), FsyncOptions{Dir: dir, BlockSize: 2300, Size: 100 * 2300, Pattern: p})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -40,7 +40,7 @@ func TestFsyncProbeCancelledRemovesItsFile(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	_, err := FsyncProbe(ctx, FsyncOptions{Dir: dir})
+	_, err := Fsync(ctx, FsyncOptions{Dir: dir})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("err %v, want context.Canceled", err)
 	}

@@ -19,12 +19,28 @@ import (
 // for steal time: long enough for a few hundred ticks on a small VM.
 const DefaultStealWindow = time.Second
 
-// HostProbe describes this machine, watching the CPU counters for window
-// to measure the steal time.
-func HostProbe(ctx context.Context, window time.Duration) (*result.ProbedHost, error) {
-	if window <= 0 {
-		return nil, fault.Inputf("--window must be positive, got %v", window)
+// HostOptions say how the host probe looks at this machine.
+type HostOptions struct {
+	// Window is how long the CPU counters are watched for the steal time
+	// (DefaultStealWindow in the command).
+	Window time.Duration
+}
+
+// Validate checks the options before anything is measured.
+func (o HostOptions) Validate() error {
+	if o.Window <= 0 {
+		return fault.Inputf("--window must be positive, got %v", o.Window)
 	}
+	return nil
+}
+
+// Host describes this machine, watching the CPU counters for o.Window to
+// measure the steal time.
+func Host(ctx context.Context, o HostOptions) (*result.ProbedHost, error) {
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	window := o.Window
 	h := &result.ProbedHost{CPUs: runtime.NumCPU(), Arch: runtime.GOARCH, WindowS: window.Seconds()}
 	steps := []func(context.Context, *result.ProbedHost) error{readHostInfo, readMemory, readLoad, readCPUModel}
 	for _, step := range steps {

@@ -68,11 +68,11 @@ func (o KeyspaceOptions) Validate() error {
 	return nil
 }
 
-// KeyspaceProbe reads what the cluster holds under o.Prefix, read-only and
+// Keyspace reads what the cluster holds under o.Prefix, read-only and
 // gently: serializable reads (answered by the member itself, no Raft
 // round), o.PageSize keys at a time, at most o.Rate reads per second, all
 // at the revision of the first read so that the pages are one snapshot.
-func KeyspaceProbe(ctx context.Context, c *clientv3.Client, o KeyspaceOptions) (*result.Keyspace, error) {
+func Keyspace(ctx context.Context, c *clientv3.Client, o KeyspaceOptions) (*result.Keyspace, error) {
 	o = o.withDefaults()
 	if err := o.Validate(); err != nil {
 		return nil, err

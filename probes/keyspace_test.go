@@ -66,7 +66,7 @@ func newClient(t *testing.T, endpoints []string) *clientv3.Client {
 func TestKeyspaceProbeCountsSeededLayoutExactly(t *testing.T) {
 	c := newClient(t, etcdtest.Embedded(t).Endpoints())
 	want := seedKubernetesLayout(t, c)
-	ks, err := KeyspaceProbe(t.Context(), c, KeyspaceOptions{Prefix: "/registry/", PageSize: 7, Rate: 1000})
+	ks, err := Keyspace(t.Context(), c, KeyspaceOptions{Prefix: "/registry/", PageSize: 7, Rate: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestKeyspaceProbeSampleAndFallback(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	ks, err := KeyspaceProbe(t.Context(), c, KeyspaceOptions{Prefix: "/registry/", Fallback: true, Rate: 1000})
+	ks, err := Keyspace(t.Context(), c, KeyspaceOptions{Prefix: "/registry/", Fallback: true, Rate: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func TestKeyspaceProbeSampleAndFallback(t *testing.T) {
 	if ks.Prefix != "" || ks.Keys != 4 || got["/a/"] != 2 || got["/b/"] != 1 || got["(other)"] != 1 {
 		t.Errorf("fallback: prefix %q, %d keys, groups %v", ks.Prefix, ks.Keys, got)
 	}
-	ks, err = KeyspaceProbe(t.Context(), c, KeyspaceOptions{Prefix: "", Sample: 3, PageSize: 2, Rate: 1000})
+	ks, err = Keyspace(t.Context(), c, KeyspaceOptions{Prefix: "", Sample: 3, PageSize: 2, Rate: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,8 +10,8 @@ import (
 	"github.com/etcdtune/etcdtune/result"
 )
 
-// RTTConfig says how to measure round trips.
-type RTTConfig struct {
+// RTTOptions says how to measure round trips.
+type RTTOptions struct {
 	// Samples is the number of timed requests to each member.
 	Samples int
 	// RequestTimeout bounds each request.
@@ -22,7 +22,7 @@ type RTTConfig struct {
 }
 
 // Validate checks the configuration before any connection is made.
-func (c RTTConfig) Validate() error {
+func (c RTTOptions) Validate() error {
 	switch {
 	case c.Samples < 1:
 		return fault.Inputf("--samples must be at least 1, got %d", c.Samples)
@@ -46,9 +46,9 @@ const peerNote = "peer RTT is etcd's own: a smoothed RTT (moving average, weight
 	"recorded every 30 s, into buckets that double from 0.1 ms, so each quantile is only known within its bucket " +
 	"(bucket_lower_ms..bucket_upper_ms); in the first minutes after a member starts it reads low"
 
-// MeasureRTT times Samples round trips to each member of t, one member at a
+// RTT times Samples round trips to each member of t, one member at a
 // time, and reads each member's view of its peers from its /metrics page.
-func MeasureRTT(ctx context.Context, t *etcdconn.Target, cfg RTTConfig) (*result.RTT, error) {
+func RTT(ctx context.Context, t *etcdconn.Target, cfg RTTOptions) (*result.RTT, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}

@@ -24,7 +24,7 @@ func latencyOf(h *hdr.Histogram) result.LatencyMs { return result.LatencyMs(resu
 
 // memberRTT times cfg.Samples Status calls to ep, one after the other, on
 // one connection to ep alone.
-func memberRTT(ctx context.Context, t *etcdconn.Target, ep string, cfg RTTConfig) (result.MemberRTT, error) {
+func memberRTT(ctx context.Context, t *etcdconn.Target, ep string, cfg RTTOptions) (result.MemberRTT, error) {
 	c, err := t.DialEndpoint(ctx, ep)
 	if err != nil {
 		return result.MemberRTT{}, err

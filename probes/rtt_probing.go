@@ -37,8 +37,8 @@ const probingNote = "peer RTT timed here with GET " + ProbingPath + " on each ad
 // which may be hundreds of milliseconds on a stretched cluster.
 const maxPeerSamples = 100_000
 
-// PeerProbeConfig says how to time the peer endpoints.
-type PeerProbeConfig struct {
+// PeerOptions says how to time the peer endpoints.
+type PeerOptions struct {
 	// Samples is the number of timed GETs to each peer URL.
 	Samples int
 	// RequestTimeout bounds each GET (0: none; a leaderless member still
@@ -47,7 +47,7 @@ type PeerProbeConfig struct {
 }
 
 // Validate checks the configuration and the URLs before any request.
-func (c PeerProbeConfig) Validate(peerURLs []string) error {
+func (c PeerOptions) Validate(peerURLs []string) error {
 	if c.Samples < 1 || c.Samples > maxPeerSamples {
 		return fault.Inputf("--peer-samples must be 1 to %d, got %d", maxPeerSamples, c.Samples)
 	}
@@ -73,13 +73,13 @@ func checkPeerURL(s string) error {
 	return nil
 }
 
-// ProbePeerURLs times cfg.Samples GETs of /raft/probing on each peer URL,
+// timePeerURLs times cfg.Samples GETs of /raft/probing on each peer URL,
 // all URLs at once and one GET after another on each, and returns one
-// PeerRTT per URL (From is ProbingFrom, To the URL). Unlike MeasureRTT it
+// PeerRTT per URL (From is ProbingFrom, To the URL). Unlike RTT it
 // needs no client port and no leader: a cluster that cannot elect one
 // still serves its peer endpoints, which is where the timing it needs can
 // be measured.
-func ProbePeerURLs(ctx context.Context, peerURLs []string, cfg PeerProbeConfig) ([]result.PeerRTT, error) {
+func timePeerURLs(ctx context.Context, peerURLs []string, cfg PeerOptions) ([]result.PeerRTT, error) {
 	if err := cfg.Validate(peerURLs); err != nil {
 		return nil, err
 	}
@@ -100,7 +100,7 @@ func ProbePeerURLs(ctx context.Context, peerURLs []string, cfg PeerProbeConfig) 
 }
 
 // probePeer times the GETs to one peer on one kept-alive connection.
-func probePeer(ctx context.Context, peerURL string, cfg PeerProbeConfig) (result.PeerRTT, error) {
+func probePeer(ctx context.Context, peerURL string, cfg PeerOptions) (result.PeerRTT, error) {
 	tr := &http.Transport{Proxy: nil, MaxIdleConnsPerHost: 1}
 	defer tr.CloseIdleConnections()
 	hc := &http.Client{Transport: tr}
@@ -158,10 +158,10 @@ func getProbing(ctx context.Context, hc *http.Client, u string, timeout time.Dur
 	return nil
 }
 
-// PeerProbingRTT is the rtt probe's finding when only the peer URLs are
+// PeerRTT is the rtt probe's finding when only the peer URLs are
 // known: no client round trips, the peer figures timed here.
-func PeerProbingRTT(ctx context.Context, peerURLs []string, cfg PeerProbeConfig) (*result.RTT, error) {
-	rows, err := ProbePeerURLs(ctx, peerURLs, cfg)
+func PeerRTT(ctx context.Context, peerURLs []string, cfg PeerOptions) (*result.RTT, error) {
+	rows, err := timePeerURLs(ctx, peerURLs, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -171,8 +171,8 @@ func PeerProbingRTT(ctx context.Context, peerURLs []string, cfg PeerProbeConfig)
 }
 
 // AddPeerProbing times the peer URLs and adds their figures to r.
-func AddPeerProbing(ctx context.Context, r *result.RTT, peerURLs []string, cfg PeerProbeConfig) error {
-	rows, err := ProbePeerURLs(ctx, peerURLs, cfg)
+func AddPeerProbing(ctx context.Context, r *result.RTT, peerURLs []string, cfg PeerOptions) error {
+	rows, err := timePeerURLs(ctx, peerURLs, cfg)
 	if err != nil {
 		return err
 	}

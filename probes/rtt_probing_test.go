@@ -23,7 +23,7 @@ func TestProbePeerURLsThroughProxy(t *testing.T) {
 	etcdtest.ProcessClusterWithConfig(t, localetcd.ProcessClusterConfig{Size: 1,
 		AdvertisePeerURL: func(_ int, listen string) (string, error) { peer = listen; return listen, nil }})
 	proxied := startProxy(t, peer).URL()
-	rows, err := ProbePeerURLs(t.Context(), []string{peer, proxied + "/"}, PeerProbeConfig{Samples: 30, RequestTimeout: 5 * time.Second})
+	rows, err := timePeerURLs(t.Context(), []string{peer, proxied + "/"}, PeerOptions{Samples: 30, RequestTimeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,9 +48,9 @@ func TestProbePeerURLsErrors(t *testing.T) {
 	t.Parallel()
 	notEtcd := httptest.NewServer(http.NotFoundHandler())
 	defer notEtcd.Close()
-	cfg := PeerProbeConfig{Samples: 2, RequestTimeout: time.Second}
+	cfg := PeerOptions{Samples: 2, RequestTimeout: time.Second}
 	for _, u := range []string{notEtcd.URL, "http://127.0.0.1:1"} {
-		_, err := ProbePeerURLs(t.Context(), []string{u}, cfg)
+		_, err := timePeerURLs(t.Context(), []string{u}, cfg)
 		if !fault.Is(err, fault.Unusable) || !strings.Contains(err.Error(), u+ProbingPath) {
 			t.Errorf("%s: %v, want an unreachable error naming the URL", u, err)
 		}
@@ -59,7 +59,7 @@ func TestProbePeerURLsErrors(t *testing.T) {
 		urls    []string
 		samples int
 	}{{[]string{"127.0.0.1:2380"}, 1}, {[]string{"ftp://h:1"}, 1}, {nil, 1}, {[]string{"http://h:1"}, 0}} {
-		_, err := ProbePeerURLs(t.Context(), c.urls, PeerProbeConfig{Samples: c.samples})
+		_, err := timePeerURLs(t.Context(), c.urls, PeerOptions{Samples: c.samples})
 		if !fault.Is(err, fault.BadInput) {
 			t.Errorf("%v, %d samples: %v, want an input error", c.urls, c.samples, err)
 		}

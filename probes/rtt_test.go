@@ -57,7 +57,7 @@ func TestRTTThroughDelayingProxies(t *testing.T) {
 	metrics := []string{m0.MetricsURL(), m1.MetricsURL()}
 	injected := float64(2*oneWay) / float64(time.Millisecond)
 
-	res, err := MeasureRTT(t.Context(), tg, RTTConfig{Samples: 200, RequestTimeout: 5 * time.Second, MetricsURLs: metrics})
+	res, err := RTT(t.Context(), tg, RTTOptions{Samples: 200, RequestTimeout: 5 * time.Second, MetricsURLs: metrics})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +92,7 @@ func waitPeerObservations(t *testing.T, tg *etcdconn.Target, metrics []string, n
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
 	for {
-		res, err := MeasureRTT(ctx, tg, RTTConfig{Samples: 1, MetricsURLs: metrics})
+		res, err := RTT(ctx, tg, RTTOptions{Samples: 1, MetricsURLs: metrics})
 		if err != nil {
 			t.Fatal(err)
 		}

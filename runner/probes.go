@@ -23,7 +23,7 @@ func (ph probePhase) Run(ctx context.Context, s *State) error {
 	p, plan := &r.res.Probes, r.o.Timing
 	var err error
 	s.Step("host probe", nil, func() {
-		if p.Host, err = probes.HostProbe(ctx, plan.HostWindow); err != nil {
+		if p.Host, err = probes.Host(ctx, probes.HostOptions{Window: plan.HostWindow}); err != nil {
 			r.skipped(ctx, "host probe", err)
 		}
 	})
@@ -32,7 +32,7 @@ func (ph probePhase) Run(ctx context.Context, s *State) error {
 			s.Note("fsync and disk probes skipped: the members' disks are not on this machine (give --disk-path to probe a local folder); the disk verdict reads the server's WAL fsync instead")
 			return
 		}
-		if p.Fsync, err = probes.FsyncProbe(ctx, probes.FsyncOptions{Dir: diskDir, Size: plan.FsyncBytes}); err != nil {
+		if p.Fsync, err = probes.Fsync(ctx, probes.FsyncOptions{Dir: diskDir, Size: plan.FsyncBytes}); err != nil {
 			r.skipped(ctx, "fsync probe", err)
 		}
 	})
@@ -40,7 +40,7 @@ func (ph probePhase) Run(ctx context.Context, s *State) error {
 		if p.Fsync == nil {
 			return // the disk's class rests on the fsync figure
 		}
-		p.Disk, err = probes.DiskProbe(ctx, probes.DiskOptions{Dir: diskDir, SeqSize: plan.DiskSeqBytes,
+		p.Disk, err = probes.Disk(ctx, probes.DiskOptions{Dir: diskDir, SeqSize: plan.DiskSeqBytes,
 			RandDuration: plan.DiskRand, Fsync: p.Fsync})
 		if err != nil {
 			r.skipped(ctx, "disk probe", err)
@@ -48,14 +48,14 @@ func (ph probePhase) Run(ctx context.Context, s *State) error {
 		settleDisk()
 	})
 	s.Step("rtt probe", nil, func() {
-		cfg := probes.RTTConfig{Samples: plan.RTTSamples, RequestTimeout: r.o.Target.CommandTimeout, MetricsURLs: r.o.MetricsURLs}
-		if p.RTT, err = probes.MeasureRTT(ctx, r.t, cfg); err != nil {
+		cfg := probes.RTTOptions{Samples: plan.RTTSamples, RequestTimeout: r.o.Target.CommandTimeout, MetricsURLs: r.o.MetricsURLs}
+		if p.RTT, err = probes.RTT(ctx, r.t, cfg); err != nil {
 			r.skipped(ctx, "rtt probe", err)
 		}
 	})
 	s.Step("cluster probe", nil, func() {
-		cfg := probes.ClusterConfig{Window: plan.ClusterWindow, MetricsURLs: r.o.MetricsURLs, RequestTimeout: r.o.Target.CommandTimeout}
-		if p.Cluster, err = probes.ProbeCluster(ctx, r.t, cfg); err != nil {
+		cfg := probes.ClusterOptions{Window: plan.ClusterWindow, MetricsURLs: r.o.MetricsURLs, RequestTimeout: r.o.Target.CommandTimeout}
+		if p.Cluster, err = probes.Cluster(ctx, r.t, cfg); err != nil {
 			r.skipped(ctx, "cluster probe", err)
 		}
 	})

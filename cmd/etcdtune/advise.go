@@ -123,8 +123,8 @@ func (o *adviseOptions) findingsSource(cmd *cobra.Command) (*result.Result, erro
 // probeLive measures what the rules need from a running cluster: the round
 // trips and a window of its server metrics.
 func (o *adviseOptions) probeLive(cmd *cobra.Command) (*result.Result, error) {
-	rttCfg := probes.RTTConfig{Samples: o.samples, RequestTimeout: o.conn.commandTimeout, MetricsURLs: o.metricsURLs}
-	clusterCfg := probes.ClusterConfig{Window: o.window, MetricsURLs: o.metricsURLs, RequestTimeout: o.conn.commandTimeout}
+	rttCfg := probes.RTTOptions{Samples: o.samples, RequestTimeout: o.conn.commandTimeout, MetricsURLs: o.metricsURLs}
+	clusterCfg := probes.ClusterOptions{Window: o.window, MetricsURLs: o.metricsURLs, RequestTimeout: o.conn.commandTimeout}
 	t, err := openProbeTarget(cmd, &o.conn, reports.FormatTable, func() error {
 		if err := rttCfg.Validate(); err != nil {
 			return err
@@ -141,7 +141,7 @@ func (o *adviseOptions) probeLive(cmd *cobra.Command) (*result.Result, error) {
 	ctx := cmd.Context()
 	res := newResult(cmd)
 	res.Target = t.Info(ctx)
-	if res.Probes.RTT, err = probes.MeasureRTT(ctx, t, rttCfg); err != nil {
+	if res.Probes.RTT, err = probes.RTT(ctx, t, rttCfg); err != nil {
 		return nil, probeError(cmd, err)
 	}
 	if o.peers.given() {
@@ -149,7 +149,7 @@ func (o *adviseOptions) probeLive(cmd *cobra.Command) (*result.Result, error) {
 			return nil, probeError(cmd, err)
 		}
 	}
-	if res.Probes.Cluster, err = probes.ProbeCluster(ctx, t, clusterCfg); err != nil {
+	if res.Probes.Cluster, err = probes.Cluster(ctx, t, clusterCfg); err != nil {
 		return nil, probeError(cmd, err)
 	}
 	return res, nil

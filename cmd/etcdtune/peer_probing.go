@@ -23,8 +23,8 @@ func (o *peerProbeOptions) addFlags(cmd *cobra.Command) {
 // given reports whether peer URLs were asked for.
 func (o *peerProbeOptions) given() bool { return len(o.urls) > 0 }
 
-func (o *peerProbeOptions) config(conn *connOptions) probes.PeerProbeConfig {
-	return probes.PeerProbeConfig{Samples: o.samples, RequestTimeout: conn.commandTimeout}
+func (o *peerProbeOptions) config(conn *connOptions) probes.PeerOptions {
+	return probes.PeerOptions{Samples: o.samples, RequestTimeout: conn.commandTimeout}
 }
 
 // onlyPeers reports whether the peer URLs are all there is to probe: no
@@ -51,7 +51,7 @@ func (o *peerProbeOptions) validate(conn *connOptions) error {
 // peerOnlyRTT times the peer URLs alone. A nil result with a nil error
 // means the command was interrupted.
 func peerOnlyRTT(cmd *cobra.Command, peers *peerProbeOptions, conn *connOptions) (*result.RTT, error) {
-	res, err := probes.PeerProbingRTT(cmd.Context(), peers.urls, peers.config(conn))
+	res, err := probes.PeerRTT(cmd.Context(), peers.urls, peers.config(conn))
 	if err != nil {
 		return nil, probeError(cmd, err)
 	}

@@ -41,7 +41,7 @@ func newProbeBackupCommand() *cobra.Command {
 }
 
 func (o *probeBackupOptions) run(cmd *cobra.Command) error {
-	cfg := probes.BackupConfig{Endpoint: o.endpoint, Dir: o.dir, Discard: o.discard, Prefix: o.prefix,
+	cfg := probes.BackupOptions{Endpoint: o.endpoint, Dir: o.dir, Discard: o.discard, Prefix: o.prefix,
 		Rate: o.rate, Baseline: o.baseline, RequestTimeout: o.conn.commandTimeout}
 	validate := func() error {
 		if err := cfg.Validate(); err != nil {
@@ -54,7 +54,7 @@ func (o *probeBackupOptions) run(cmd *cobra.Command) error {
 		return err
 	}
 	defer t.Close()
-	res, err := probes.ProbeBackup(cmd.Context(), t, cfg)
+	res, err := probes.Backup(cmd.Context(), t, cfg)
 	if err != nil {
 		return probeError(cmd, err)
 	}

@@ -31,13 +31,13 @@ func newProbeClusterCommand() *cobra.Command {
 }
 
 func (o *probeClusterOptions) run(cmd *cobra.Command) error {
-	cfg := probes.ClusterConfig{Window: o.window, MetricsURLs: o.metricsURLs, RequestTimeout: o.conn.commandTimeout}
+	cfg := probes.ClusterOptions{Window: o.window, MetricsURLs: o.metricsURLs, RequestTimeout: o.conn.commandTimeout}
 	t, err := openProbeTarget(cmd, &o.conn, o.output, cfg.Validate)
 	if err != nil {
 		return err
 	}
 	defer t.Close()
-	res, err := probes.ProbeCluster(cmd.Context(), t, cfg)
+	res, err := probes.Cluster(cmd.Context(), t, cfg)
 	if err != nil {
 		return probeError(cmd, err)
 	}

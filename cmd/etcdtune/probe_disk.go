@@ -40,7 +40,7 @@ func (o *probeDiskOptions) run(cmd *cobra.Command) error {
 	if err := o.disk.Validate(); err != nil {
 		return badInput(err)
 	}
-	d, err := probes.DiskProbe(cmd.Context(), o.disk)
+	d, err := probes.Disk(cmd.Context(), o.disk)
 	if err != nil {
 		return probeError(cmd, err)
 	}

@@ -43,7 +43,7 @@ func (o *probeFsyncOptions) run(cmd *cobra.Command) error {
 	if o.fsync.BlockSize == 0 {
 		return badInput(fmt.Errorf("--block-size must be between 1 B and 1 MiB, got 0"))
 	}
-	f, err := probes.FsyncProbe(cmd.Context(), o.fsync)
+	f, err := probes.Fsync(cmd.Context(), o.fsync)
 	if err != nil {
 		return probeError(cmd, err)
 	}

@@ -30,7 +30,7 @@ func (o *probeHostOptions) run(cmd *cobra.Command) error {
 	if err := checkProbeOutput(o.output); err != nil {
 		return err
 	}
-	h, err := probes.HostProbe(cmd.Context(), o.window)
+	h, err := probes.Host(cmd.Context(), probes.HostOptions{Window: o.window})
 	if err != nil {
 		return probeError(cmd, err)
 	}

@@ -64,7 +64,7 @@ func (o *probeKeyspaceOptions) run(cmd *cobra.Command) error {
 		return err
 	}
 	defer t.Close()
-	ks, err := probes.KeyspaceProbe(ctx, t.Clients()[0], o.keyspace)
+	ks, err := probes.Keyspace(ctx, t.Clients()[0], o.keyspace)
 	if err != nil {
 		return probeError(cmd, err)
 	}

@@ -61,7 +61,7 @@ func (o *probeRTTOptions) measure(cmd *cobra.Command) (*result.RTT, error) {
 		}
 		return peerOnlyRTT(cmd, &o.peers, &o.conn)
 	}
-	cfg := probes.RTTConfig{Samples: o.samples, RequestTimeout: o.conn.commandTimeout, MetricsURLs: o.metricsURLs}
+	cfg := probes.RTTOptions{Samples: o.samples, RequestTimeout: o.conn.commandTimeout, MetricsURLs: o.metricsURLs}
 	t, err := openProbeTarget(cmd, &o.conn, o.output, func() error {
 		if err := cfg.Validate(); err != nil {
 			return err
@@ -72,7 +72,7 @@ func (o *probeRTTOptions) measure(cmd *cobra.Command) (*result.RTT, error) {
 		return nil, err
 	}
 	defer t.Close()
-	res, err := probes.MeasureRTT(cmd.Context(), t, cfg)
+	res, err := probes.RTT(cmd.Context(), t, cfg)
 	if err == nil && o.peers.given() {
 		err = probes.AddPeerProbing(cmd.Context(), res, o.peers.urls, o.peers.config(&o.conn))
 	}
