@@ -37,21 +37,7 @@ func TestAdviseFixesTimingsBelowTheRoundTrip(t *testing.T) {
 		t.Skip("starts etcd processes and runs 20 s of load; skipped with -short")
 	}
 	t0 := time.Now()
-	peerURLs := make([]string, 3)
-	// Started with loose timings so that the cluster forms (the helper waits
-	// for a leader); the tight ones come with the restart below.
-	c := etcdtest.ProcessClusterWithConfig(t, localetcd.ProcessClusterConfig{Size: 3,
-		ExtraArgs: []string{"--heartbeat-interval=100", "--election-timeout=1000"},
-		AdvertisePeerURL: func(i int, listen string) (string, error) {
-			p, err := netdelay.Start(strings.TrimPrefix(listen, "http://"), e2eOneWay)
-			if err != nil {
-				return "", err
-			}
-			t.Cleanup(func() { p.Close() })
-			peerURLs[i] = p.URL()
-			return p.URL(), nil
-		}})
-	peers := strings.Join(peerURLs, ",")
+	c, peers := proxiedCluster(t)
 	t.Logf("cluster formed through the proxies in %v", time.Since(t0).Round(time.Millisecond))
 
 	// 1. Timings below the round trip: no leader, or one that keeps changing.
@@ -66,33 +52,11 @@ func TestAdviseFixesTimingsBelowTheRoundTrip(t *testing.T) {
 	}
 
 	// 2. The round trip, where it can be measured: the peer endpoints.
-	var rtt result.RTT
-	runFinding(t, &rtt, "probe", "rtt", "--peer-urls", peers, "--peer-samples", "20", "-o", "json")
-	if len(rtt.Peers) != 3 || len(rtt.Members) != 0 {
-		t.Fatalf("probe rtt --peer-urls: %d peer rows and %d client rows, want 3 and 0", len(rtt.Peers), len(rtt.Members))
-	}
 	injected := 2 * float64(e2eOneWay) / float64(time.Millisecond)
-	for _, p := range rtt.Peers {
-		t.Logf("measured RTT to %s: mean %.1f ms, p99 %.1f ms over %d GETs (%s)", p.To, p.MeanMs, p.P99.Ms, p.Observations, p.Source)
-		if p.MeanMs < injected*0.95 || p.MeanMs > injected*2.5 || !strings.Contains(p.Source, probes.ProbingPath) {
-			t.Errorf("peer %s: mean %.1f ms through proxies adding %.0f ms (source %q)", p.To, p.MeanMs, injected, p.Source)
-		}
-	}
+	checkPeerRTT(t, peers, injected)
 
 	// 3. advise from the peer endpoints alone (it measures them again).
-	var advice []result.Advice
-	runFinding(t, &advice, "advise", "--peer-urls", peers, "--peer-samples", "20", "--current",
-		"heartbeat-interval=10,election-timeout=50", "-o", "json")
-	var flags []string
-	for _, a := range advice {
-		if a.Scope == result.ScopeEtcd && a.Action == result.ActionSet { // what -o flags prints
-			flags = append(flags, a.Setting+"="+a.Value)
-			t.Logf("advised %s=%s: %s", a.Setting, a.Value, a.Reason)
-		}
-	}
-	if len(flags) != 2 {
-		t.Fatalf("advise: %v, want the two timing flags set", flags)
-	}
+	flags := advisedTimings(t, peers)
 	hb, el := flagValue(t, flags, "--heartbeat-interval"), flagValue(t, flags, "--election-timeout")
 	if float64(hb) < injected || float64(el) < 10*injected || el < 5*hb {
 		t.Errorf("advised %d/%d ms for a %.0f ms round trip: below etcd's rules", hb, el, injected)
@@ -129,6 +93,64 @@ func TestAdviseFixesTimingsBelowTheRoundTrip(t *testing.T) {
 		t.Errorf("leadership moved during the load: term %d -> %d, %d ops, errors %v", before.term, after.term, w.Ops, w.ErrorKinds)
 	}
 	t.Logf("took %v", time.Since(t0).Round(time.Second))
+}
+
+// proxiedCluster starts three etcd processes whose advertised peer URLs are
+// proxies adding e2eOneWay each way, with loose timings so that the cluster
+// forms (the helper waits for a leader); it returns the peer URLs too.
+func proxiedCluster(t *testing.T) (*localetcd.ProcessCluster, string) {
+	t.Helper()
+	peerURLs := make([]string, 3)
+	c := etcdtest.ProcessClusterWithConfig(t, localetcd.ProcessClusterConfig{Size: 3,
+		ExtraArgs: []string{"--heartbeat-interval=100", "--election-timeout=1000"},
+		AdvertisePeerURL: func(i int, listen string) (string, error) {
+			p, err := netdelay.Start(strings.TrimPrefix(listen, "http://"), e2eOneWay)
+			if err != nil {
+				return "", err
+			}
+			t.Cleanup(func() { p.Close() })
+			peerURLs[i] = p.URL()
+			return p.URL(), nil
+		}})
+	return c, strings.Join(peerURLs, ",")
+}
+
+// checkPeerRTT runs probe rtt on the peer URLs alone: one row per peer,
+// each near the injected round trip and timed on /raft/probing.
+func checkPeerRTT(t *testing.T, peers string, injected float64) {
+	t.Helper()
+	var rtt result.RTT
+	runFinding(t, &rtt, "probe", "rtt", "--peer-urls", peers, "--peer-samples", "20", "-o", "json")
+	if len(rtt.Peers) != 3 || len(rtt.Members) != 0 {
+		t.Fatalf("probe rtt --peer-urls: %d peer rows and %d client rows, want 3 and 0", len(rtt.Peers), len(rtt.Members))
+	}
+	for _, p := range rtt.Peers {
+		t.Logf("measured RTT to %s: mean %.1f ms, p99 %.1f ms over %d GETs (%s)", p.To, p.MeanMs, p.P99.Ms, p.Observations, p.Source)
+		if p.MeanMs < injected*0.95 || p.MeanMs > injected*2.5 || !strings.Contains(p.Source, probes.ProbingPath) {
+			t.Errorf("peer %s: mean %.1f ms through proxies adding %.0f ms (source %q)", p.To, p.MeanMs, injected, p.Source)
+		}
+	}
+}
+
+// advisedTimings runs advise on the peer URLs alone (it measures them
+// again) and returns the etcd flags it sets, as -o flags prints them: the
+// two timing flags.
+func advisedTimings(t *testing.T, peers string) []string {
+	t.Helper()
+	var advice []result.Advice
+	runFinding(t, &advice, "advise", "--peer-urls", peers, "--peer-samples", "20", "--current",
+		"heartbeat-interval=10,election-timeout=50", "-o", "json")
+	var flags []string
+	for _, a := range advice {
+		if a.Scope == result.ScopeEtcd && a.Action == result.ActionSet { // what -o flags prints
+			flags = append(flags, a.Setting+"="+a.Value)
+			t.Logf("advised %s=%s: %s", a.Setting, a.Value, a.Reason)
+		}
+	}
+	if len(flags) != 2 {
+		t.Fatalf("advise: %v, want the two timing flags set", flags)
+	}
+	return flags
 }
 
 // restartWith stops every member at once (one by one, each could wait out

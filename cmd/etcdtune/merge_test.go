@@ -35,29 +35,7 @@ func TestMergeThreeAgents(t *testing.T) {
 
 	dir := t.TempDir()
 	const agents = 3
-	files := make([]string, agents)
-	needBinary(t) // before the agents, which must start apart
-	var wg sync.WaitGroup
-	for i := range agents {
-		files[i] = filepath.Join(dir, fmt.Sprintf("agent-%d.json", i))
-		wg.Add(1)
-		// The agents start 300 ms apart: the barrier must line them up.
-		time.Sleep(300 * time.Millisecond)
-		go func() {
-			defer wg.Done()
-			env := []string{fmt.Sprintf("JOB_COMPLETION_INDEX=%d", i)}
-			if i == 2 { // one agent by flag, the others as an Indexed Job's pods
-				env = nil
-			}
-			// Processes: each agent has its own environment.
-			r := etcdtuneProcess(t, env, "bench", "put", "--endpoints", e.Endpoints()[0], "--agents", fmt.Sprint(agents),
-				"--agent-index", fmt.Sprint(i), "--rate", "600", "--conns", "2", "--duration", "2s", "--out", files[i], "-o", "json")
-			if r.code != 0 {
-				t.Errorf("agent %d: exit %d: %s", i, r.code, r.stderr)
-			}
-		}()
-	}
-	wg.Wait()
+	files := runAgents(t, e.Endpoints()[0], dir, agents)
 	if t.Failed() {
 		return
 	}
@@ -72,30 +50,7 @@ func TestMergeThreeAgents(t *testing.T) {
 		t.Fatal(err)
 	}
 	mw := m.Workloads[0]
-	var sumOps, sumErrs int64
-	var union *hdr.Histogram
-	for i, f := range files {
-		r, err := result.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w := r.Workloads[0]
-		if got := w.Params[reports.ParamAgentIndex]; got != float64(i) {
-			t.Errorf("agent %d's result says agent_index %v", i, got)
-		}
-		t.Logf("agent %d: %d ops, target %.0f/s, barrier released at %v", i, w.Ops, w.TargetRate, w.Params[reports.ParamBarrierReleased])
-		sumOps += w.Ops
-		sumErrs += w.Errors
-		h, err := hdr.Decode([]byte(w.Histogram))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if union == nil {
-			union = h
-		} else {
-			union.Merge(h)
-		}
-	}
+	sumOps, sumErrs, union := sumAgents(t, files)
 	if mw.Ops != sumOps || sumErrs != 0 {
 		t.Errorf("merged ops %d, the agents' sum %d (errors %d)", mw.Ops, sumOps, sumErrs)
 	}
@@ -130,6 +85,64 @@ func TestMergeThreeAgents(t *testing.T) {
 	}
 	t.Logf("merged: %d ops (sum %d), %d puts committed, revision delta %d, p99 %.3f ms, barrier spread %.1f ms; took %v",
 		mw.Ops, sumOps, puts, rev1-rev0, mw.LatencyMs.P99, spread, time.Since(start).Round(time.Millisecond))
+}
+
+// runAgents runs the agents of one bench put as processes (each has its
+// own environment), started 300 ms apart so that the barrier must line
+// them up, and returns their result files.
+func runAgents(t *testing.T, endpoint, dir string, agents int) []string {
+	t.Helper()
+	files := make([]string, agents)
+	needBinary(t) // before the agents, which must start apart
+	var wg sync.WaitGroup
+	for i := range agents {
+		files[i] = filepath.Join(dir, fmt.Sprintf("agent-%d.json", i))
+		wg.Add(1)
+		time.Sleep(300 * time.Millisecond)
+		go func() {
+			defer wg.Done()
+			env := []string{fmt.Sprintf("JOB_COMPLETION_INDEX=%d", i)}
+			if i == 2 { // one agent by flag, the others as an Indexed Job's pods
+				env = nil
+			}
+			r := etcdtuneProcess(t, env, "bench", "put", "--endpoints", endpoint, "--agents", fmt.Sprint(agents),
+				"--agent-index", fmt.Sprint(i), "--rate", "600", "--conns", "2", "--duration", "2s", "--out", files[i], "-o", "json")
+			if r.code != 0 {
+				t.Errorf("agent %d: exit %d: %s", i, r.code, r.stderr)
+			}
+		}()
+	}
+	wg.Wait()
+	return files
+}
+
+// sumAgents reads the agents' results, checks each names its own index,
+// and returns their ops and errors added and the union of their histograms.
+func sumAgents(t *testing.T, files []string) (ops, errs int64, union *hdr.Histogram) {
+	t.Helper()
+	for i, f := range files {
+		r, err := result.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := r.Workloads[0]
+		if got := w.Params[reports.ParamAgentIndex]; got != float64(i) {
+			t.Errorf("agent %d's result says agent_index %v", i, got)
+		}
+		t.Logf("agent %d: %d ops, target %.0f/s, barrier released at %v", i, w.Ops, w.TargetRate, w.Params[reports.ParamBarrierReleased])
+		ops += w.Ops
+		errs += w.Errors
+		h, err := hdr.Decode([]byte(w.Histogram))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if union == nil {
+			union = h
+		} else {
+			union.Merge(h)
+		}
+	}
+	return ops, errs, union
 }
 
 func revision(t *testing.T, c *clientv3.Client) int64 {
