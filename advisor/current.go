@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/etcdtune/etcdtune/internal/namevalue"
+
 	"sigs.k8s.io/yaml"
 )
 
@@ -22,16 +24,12 @@ const maxConfigBytes = 4 << 20
 // without the leading dashes).
 func ParseCurrent(s string) (Settings, error) {
 	out := Settings{}
-	for _, item := range strings.Split(s, ",") {
-		item = strings.TrimSpace(item)
-		if item == "" {
-			continue
+	for _, item := range namevalue.Split(s) {
+		name := strings.TrimLeft(item.Name, "-")
+		if !item.HasValue || name == "" {
+			return nil, fmt.Errorf("--current %q: want name=value", item.Text)
 		}
-		name, value, ok := strings.Cut(item, "=")
-		if !ok || strings.TrimLeft(name, "-") == "" {
-			return nil, fmt.Errorf("--current %q: want name=value", item)
-		}
-		out["--"+strings.TrimLeft(name, "-")] = value
+		out["--"+name] = item.Value
 	}
 	return out, nil
 }

@@ -86,28 +86,12 @@ func throughputPlot(wl *result.Workload) (*plot.Plot, error) {
 	if err := addLinePoints(p, ops, "completed", colorAt(2)); err != nil {
 		return nil, err
 	}
-	if len(errs) > 0 {
-		sc, err := plotter.NewScatter(errs)
-		if err != nil {
-			return nil, err
-		}
-		sc.Shape = draw.CrossGlyph{}
-		sc.Color = errorColor
-		sc.Radius = vg.Points(4)
-		p.Add(sc)
-		p.Legend.Add(fmt.Sprintf("errors (%d in all)", wl.Errors), sc)
+	if err := addMarks(p, errs, draw.CrossGlyph{}, errorColor, 4, fmt.Sprintf("errors (%d in all)", wl.Errors)); err != nil {
+		return nil, err
 	}
-	if len(elections) > 0 {
-		// Leader changes sit on the time axis, where the load's dip is.
-		sc, err := plotter.NewScatter(elections)
-		if err != nil {
-			return nil, err
-		}
-		sc.Shape = draw.TriangleGlyph{}
-		sc.Color = thresholdColor
-		sc.Radius = vg.Points(5)
-		p.Add(sc)
-		p.Legend.Add(fmt.Sprintf("leader change (%d in all)", wl.Counters["leader_changes"]), sc)
+	// Leader changes sit on the time axis, where the load's dip is.
+	if err := addMarks(p, elections, draw.TriangleGlyph{}, thresholdColor, 5, fmt.Sprintf("leader change (%d in all)", wl.Counters["leader_changes"])); err != nil {
+		return nil, err
 	}
 	p.Y.Min = 0
 	if wl.Mode == result.ModeOpen && wl.TargetRate > 0 {
@@ -153,4 +137,22 @@ func fileSafe(s string) string {
 		}
 	}
 	return string(b)
+}
+
+// addMarks draws points as glyphs of one kind, with their legend; none
+// when there are no points.
+func addMarks(p *plot.Plot, points plotter.XYs, glyph draw.GlyphDrawer, c color.Color, radius float64, label string) error {
+	if len(points) == 0 {
+		return nil
+	}
+	sc, err := plotter.NewScatter(points)
+	if err != nil {
+		return err
+	}
+	sc.Shape = glyph
+	sc.Color = c
+	sc.Radius = vg.Points(radius)
+	p.Add(sc)
+	p.Legend.Add(label, sc)
+	return nil
 }

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/etcdtune/etcdtune/internal/namevalue"
+
 	"github.com/etcdtune/etcdtune/result"
 )
 
@@ -71,13 +73,8 @@ type Gate map[string]float64
 // ParseGate reads "throughput=5%,p99=10%": metric names and limits.
 func ParseGate(s string) (Gate, error) {
 	g := Gate{}
-	for _, part := range strings.Split(s, ",") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
-		name, val, ok := strings.Cut(part, "=")
-		name = strings.TrimSpace(name)
+	for _, item := range namevalue.Split(s) {
+		name, val, ok, part := item.Name, item.Value, item.HasValue, item.Text
 		if a, ok := metricAliases[name]; ok {
 			name = a
 		}

@@ -56,12 +56,9 @@ type WatchStats struct {
 	StartRevision int64 `json:"start_revision"`
 	// LiveAfter is the revision before the load: events after it are live,
 	// those from StartRevision up to it are history.
-	LiveAfter         int64           `json:"live_after_revision"`
-	EventsExpected    int64           `json:"events_expected"`
-	EventsReceived    int64           `json:"events_received"`
+	LiveAfter int64 `json:"live_after_revision"`
+	EventCounts
 	EventsMissing     int64           `json:"events_missing"`
-	EventsDuplicated  int64           `json:"events_duplicated"`
-	EventsOutOfOrder  int64           `json:"events_out_of_order"`
 	EventsUnexpected  int64           `json:"events_unexpected"` // beyond the expected, not duplicates
 	HistoryEvents     int64           `json:"history_events"`    // of the expected, replayed history
 	EventsPerS        float64         `json:"events_per_s"`      // live events received, over the load
@@ -69,26 +66,31 @@ type WatchStats struct {
 	DeliveryHistogram string          `json:"delivery_histogram"`
 	CreateMs          Latency         `json:"create_latency_ms"`
 	CatchUpMs         *Latency        `json:"catch_up_ms,omitempty"`
-	Cancelled         int             `json:"cancelled"` // watches etcd cancelled
-	Compacted         int             `json:"compacted"` // of those, because of a compaction
 	Slow              *SlowWatchStats `json:"slow,omitempty"`
+}
+
+// EventCounts are the integrity counts every kind of watcher keeps: the
+// events it should have had and those it had, duplicated or out of order,
+// and whether etcd cancelled it.
+type EventCounts struct {
+	EventsExpected   int64 `json:"events_expected"`
+	EventsReceived   int64 `json:"events_received"`
+	EventsDuplicated int64 `json:"events_duplicated"`
+	EventsOutOfOrder int64 `json:"events_out_of_order"`
+	Cancelled        int   `json:"cancelled"` // watches etcd cancelled
+	Compacted        int   `json:"compacted"` // of those, because of a compaction
 }
 
 // SlowWatchStats is what became of the slow watchers: how late their events
 // came, how far behind they were at the end, and whether etcd cancelled them.
 type SlowWatchStats struct {
-	Watchers         int     `json:"watchers"`
-	ReadDelayMs      float64 `json:"read_delay_ms"`
-	EventsExpected   int64   `json:"events_expected"`
-	EventsReceived   int64   `json:"events_received"`
-	EventsBehind     int64   `json:"events_behind"` // not received when the run ended
-	EventsDuplicated int64   `json:"events_duplicated"`
-	EventsOutOfOrder int64   `json:"events_out_of_order"`
-	Delayed          int     `json:"delayed"` // watchers with an event over 1 s late
-	Cancelled        int     `json:"cancelled"`
-	Compacted        int     `json:"compacted"`
-	MaxLagMs         float64 `json:"max_lag_ms"`
-	DeliveryMs       Latency `json:"delivery_latency_ms"`
+	Watchers    int     `json:"watchers"`
+	ReadDelayMs float64 `json:"read_delay_ms"`
+	EventCounts
+	EventsBehind int64   `json:"events_behind"` // not received when the run ended
+	Delayed      int     `json:"delayed"`       // watchers with an event over 1 s late
+	MaxLagMs     float64 `json:"max_lag_ms"`
+	DeliveryMs   Latency `json:"delivery_latency_ms"`
 }
 
 // LeaseExpiry is how long etcd took to delete keys whose lease ran out:

@@ -23,6 +23,7 @@ var Of = map[string]int{
 	"internal/testpki":    0, // tests: a CA and certificates made in the test
 	"internal/reporttest": 0, // tests: checks of drawn PNGs and external references
 	"internal/layers":     0, // this table
+	"internal/namevalue":  0, // the name=value lists flags take
 	// The result file's schema: every type a result holds.
 	"result": 1,
 	// Pure rules on figures.

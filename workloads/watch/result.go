@@ -100,43 +100,40 @@ func (s *watchSet) stats(expected []int64) *result.WatchStats {
 
 // addWatcher adds the counts of a normal watcher that expected events.
 func addWatcher(ws *result.WatchStats, st *watcherState, expected int64) {
-	got := st.received.Load()
-	ws.EventsExpected += expected
-	ws.EventsReceived += got
-	ws.EventsDuplicated += st.dup
-	ws.EventsOutOfOrder += st.ooo
+	valid := addCounts(&ws.EventCounts, st, expected)
 	ws.HistoryEvents += st.want
-	if valid := got - st.dup; valid < expected {
+	if valid < expected {
 		ws.EventsMissing += expected - valid
 	} else {
 		ws.EventsUnexpected += valid - expected
-	}
-	if st.compactRev.Load() != 0 {
-		ws.Compacted++
-	}
-	if st.cancelled != "" || st.compactRev.Load() != 0 {
-		ws.Cancelled++
 	}
 }
 
 // addSlowWatcher adds the counts of a slow watcher that expected events.
 func addSlowWatcher(ss *result.SlowWatchStats, st *watcherState, expected int64) {
-	got := st.received.Load()
-	ss.EventsExpected += expected
-	ss.EventsReceived += got
-	ss.EventsDuplicated += st.dup
-	ss.EventsOutOfOrder += st.ooo
-	ss.EventsBehind += max(0, expected-(got-st.dup))
+	valid := addCounts(&ss.EventCounts, st, expected)
+	ss.EventsBehind += max(0, expected-valid)
 	ss.MaxLagMs = max(ss.MaxLagMs, watchMs(st.maxLag))
 	if st.maxLag > slowLag {
 		ss.Delayed++
 	}
+}
+
+// addCounts adds a watcher's integrity counts and returns the events it
+// received that were not duplicates.
+func addCounts(c *result.EventCounts, st *watcherState, expected int64) (valid int64) {
+	got := st.received.Load()
+	c.EventsExpected += expected
+	c.EventsReceived += got
+	c.EventsDuplicated += st.dup
+	c.EventsOutOfOrder += st.ooo
 	if st.compactRev.Load() != 0 {
-		ss.Compacted++
+		c.Compacted++
 	}
 	if st.cancelled != "" || st.compactRev.Load() != 0 {
-		ss.Cancelled++
+		c.Cancelled++
 	}
+	return got - st.dup
 }
 
 func watchMs(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
