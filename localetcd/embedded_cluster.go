@@ -28,21 +28,11 @@ func StartEmbeddedCluster(ctx context.Context, n int, baseDir string, tmpl Embed
 	if err := checkFreshDataDirs(dirs); err != nil {
 		return nil, err
 	}
-	for attempt := 1; ; attempt++ {
-		c, err := startEmbeddedClusterOnce(ctx, dirs, tmpl)
-		if isAddrInUse(err) && attempt < startAttempts {
-			// The failed attempt's data holds its peer URLs, which would
-			// stop the next one from forming a cluster.
-			if err := removeAll(dirs); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("start embedded cluster of %d in %s: %w", n, baseDir, err)
-		}
-		return c, nil
+	c, err := retryOnPortRace(dirs, func() (*EmbeddedCluster, error) { return startEmbeddedClusterOnce(ctx, dirs, tmpl) })
+	if err != nil {
+		return nil, fmt.Errorf("start embedded cluster of %d in %s: %w", n, baseDir, err)
 	}
+	return c, nil
 }
 
 // startEmbeddedClusterOnce makes one attempt with freshly picked ports.

@@ -17,6 +17,23 @@ const loopbackHost = "127.0.0.1"
 // binds it.
 const startAttempts = 4
 
+// retryOnPortRace runs start until it succeeds or fails for another reason
+// than a picked port taken before etcd bound it, startAttempts times at
+// most. Between attempts it removes dirs: a failed attempt's data holds its
+// peer URLs, which would stop the next one from forming a cluster.
+func retryOnPortRace[C any](dirs []string, start func() (C, error)) (C, error) {
+	for attempt := 1; ; attempt++ {
+		c, err := start()
+		if !isAddrInUse(err) || attempt == startAttempts {
+			return c, err
+		}
+		if err := removeAll(dirs); err != nil {
+			var none C
+			return none, err
+		}
+	}
+}
+
 // freeLoopbackPorts returns n distinct TCP ports that were free a moment ago.
 // All listeners stay open until every port is picked so that the kernel
 // cannot hand out the same port twice; another process may still take one

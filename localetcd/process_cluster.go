@@ -52,19 +52,11 @@ func StartProcessCluster(ctx context.Context, cfg ProcessClusterConfig) (*Proces
 	if err := checkFreshDataDirs(dirs); err != nil {
 		return nil, err
 	}
-	for attempt := 1; ; attempt++ {
-		c, err := startProcessClusterOnce(ctx, cfg, dirs)
-		if isAddrInUse(err) && attempt < startAttempts {
-			if err := removeAll(dirs); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("start etcd process cluster of %d in %s: %w", cfg.Size, cfg.BaseDir, err)
-		}
-		return c, nil
+	c, err := retryOnPortRace(dirs, func() (*ProcessCluster, error) { return startProcessClusterOnce(ctx, cfg, dirs) })
+	if err != nil {
+		return nil, fmt.Errorf("start etcd process cluster of %d in %s: %w", cfg.Size, cfg.BaseDir, err)
 	}
+	return c, nil
 }
 
 // prepare checks the configuration, fills LogDir and creates it.
