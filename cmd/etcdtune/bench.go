@@ -127,6 +127,19 @@ func newBenchSubcommand(doc *cobra.Command, o *benchOptions, newWorkload func() 
 	return cmd
 }
 
+// addPreloadFlag is --preload of the kinds that read what they wrote first.
+func addPreloadFlag(fs *pflag.FlagSet, preload *uint64) {
+	fs.Uint64Var(preload, "preload", 0, "keys written before the load (default: --key-space)")
+}
+
+// preloadKeySpace makes --preload, when not given, the whole key space, so
+// that every read finds a key.
+func preloadKeySpace(cmd *cobra.Command, preload *uint64, keySpace uint64) {
+	if !cmd.Flags().Changed("preload") {
+		*preload = keySpace
+	}
+}
+
 // runBench runs one workload against the target of the flags and reports
 // it: a plan of one workload phase. newWorkload validates the workload's
 // own flags; every flag is checked before any load.

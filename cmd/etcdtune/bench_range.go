@@ -2,7 +2,6 @@ package main
 
 import (
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/workloads"
@@ -42,17 +41,4 @@ func (o *benchRangeOptions) workload() (engine.Workload, error) {
 	return workloads.NewRange(workloads.RangeOptions{Keys: o.keySpec(), ValSize: o.valSize,
 		Preload: o.preload, Scope: o.scope, Consistency: o.consistency, Limit: o.limit,
 		KeysOnly: o.keysOnly, CountOnly: o.countOnly})
-}
-
-// addPreloadFlag is --preload of the kinds that read what they wrote first.
-func addPreloadFlag(fs *pflag.FlagSet, preload *uint64) {
-	fs.Uint64Var(preload, "preload", 0, "keys written before the load (default: --key-space)")
-}
-
-// preloadKeySpace makes --preload, when not given, the whole key space, so
-// that every read finds a key.
-func preloadKeySpace(cmd *cobra.Command, preload *uint64, keySpace uint64) {
-	if !cmd.Flags().Changed("preload") {
-		*preload = keySpace
-	}
 }
