@@ -32,7 +32,7 @@ type adviseOptions struct {
 
 func newAdviseCommand() *cobra.Command {
 	o := &adviseOptions{}
-	cmd := &cobra.Command{
+	cmd := newNoArgsCommand(&cobra.Command{
 		Use:   "advise",
 		Short: "Recommend etcd and kube-apiserver settings from measured figures, each with its reason",
 		Long: `advise turns measured figures into settings: live, by probing the cluster at
@@ -45,9 +45,7 @@ advises the timing from that: it works on a cluster that cannot elect a leader.`
   etcdtune advise --endpoints https://10.0.0.1:2379 --cacert ca.crt --cert c.crt --key c.key -o kubeadm
   etcdtune advise --from result.json --manifest /etc/kubernetes/manifests/etcd.yaml -o flags
   etcdtune advise --peer-urls http://10.0.0.1:2380,http://10.0.0.2:2380,http://10.0.0.3:2380 -o flags`,
-		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd) },
-	}
+	}, o.run)
 	fs := cmd.Flags()
 	o.conn.addFlags(fs)
 	fs.StringVar(&o.from, "from", "", "advise from this result file instead of probing a cluster")

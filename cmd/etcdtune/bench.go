@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/etcdtune/etcdtune/buildinfo"
 	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/reports"
 	"github.com/etcdtune/etcdtune/runner"
@@ -118,14 +117,34 @@ func (o *benchOptions) engineConfig(fs *pflag.FlagSet) (engine.Config, error) {
 	return cfg, nil
 }
 
+// newBenchSubcommand completes doc, the help texts of one kind of load
+// (and its PreRun, where a kind sets a default from the flags given), into
+// `bench <kind>`: no arguments, the flags every bench shares on o, and a
+// run of the workload newWorkload builds from the flags.
+func newBenchSubcommand(doc *cobra.Command, o *benchOptions, newWorkload func() (engine.Workload, error)) *cobra.Command {
+	cmd := newNoArgsCommand(doc, func(cmd *cobra.Command) error { return runBench(cmd, o, newWorkload) })
+	o.addFlags(cmd.Flags())
+	return cmd
+}
+
+// addPreloadFlag is --preload of the kinds that read what they wrote first.
+func addPreloadFlag(fs *pflag.FlagSet, preload *uint64) {
+	fs.Uint64Var(preload, "preload", 0, "keys written before the load (default: --key-space)")
+}
+
+// preloadKeySpace makes --preload, when not given, the whole key space, so
+// that every read finds a key.
+func preloadKeySpace(cmd *cobra.Command, preload *uint64, keySpace uint64) {
+	if !cmd.Flags().Changed("preload") {
+		*preload = keySpace
+	}
+}
+
 // runBench runs one workload against the target of the flags and reports
 // it: a plan of one workload phase. newWorkload validates the workload's
 // own flags; every flag is checked before any load.
 func runBench(cmd *cobra.Command, o *benchOptions, newWorkload func() (engine.Workload, error)) error {
-	if err := applyEnv(cmd.Flags()); err != nil {
-		return err
-	}
-	topts, err := o.conn.targetOptions(cmd.ErrOrStderr())
+	topts, err := o.conn.targetOptionsWithEnv(cmd)
 	if err != nil {
 		return err
 	}
@@ -162,8 +181,7 @@ func runBench(cmd *cobra.Command, o *benchOptions, newWorkload func() (engine.Wo
 	return runner.Execute(cmd.Context(), runner.Plan{
 		Command: cmd.CommandPath(),
 		Target: runner.Target{Options: topts, Conns: o.conns, EmbeddedNote: func(string, bool) string {
-			return fmt.Sprintf("no --endpoints: starting an embedded etcd %s on this machine (data dir: %s)",
-				buildinfo.EtcdVersion(), describeDataDir(topts.DataDir))
+			return embeddedEtcdNote(topts)
 		}},
 		Phases: []runner.Phase{runner.WorkloadPhase{Config: cfg, New: build, Force: o.force, Prefix: o.prefix,
 			Guard: guard, Agents: o.dist.runner()}},
@@ -190,13 +208,6 @@ func (b *benchOutput) Write(res *result.Result, run, _ int, runErr error) error 
 		return err
 	}
 	return b.o.dist.collectResults(b.cmd.Context(), b.o.out, run)
-}
-
-func describeDataDir(dir string) string {
-	if dir == "" {
-		return "a temporary folder, removed afterwards"
-	}
-	return dir
 }
 
 // newResult starts the result file of a command.

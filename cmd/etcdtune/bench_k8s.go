@@ -25,7 +25,7 @@ var benchK8sIgnored = []string{"key-size", "val-size", "key-space", "key-dist", 
 
 func newBenchK8sCommand() *cobra.Command {
 	o := &benchK8sOptions{}
-	cmd := &cobra.Command{
+	cmd := newBenchSubcommand(&cobra.Command{
 		Use:   "k8s",
 		Short: "Load etcd as kube-apiserver does for a cluster of --nodes x --pods-per-node",
 		Long: `Writes and reads Kubernetes objects under <prefix>registry/<resource>/<namespace>/<name>:
@@ -36,16 +36,7 @@ of the cluster's own rates (see the README). Closed loop by default; --rate with
 result's profile_rate_ops_s replays the cluster in real time.`,
 		Example: `  etcdtune bench k8s --nodes 100 --pods-per-node 30 --duration 30s
   etcdtune bench k8s --nodes 1000 --rate 2000 -o json --out k8s.json`,
-		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runBench(cmd, &o.benchOptions, func() (engine.Workload, error) {
-				return k8s.New(k8s.Options{Prefix: o.prefix, Nodes: o.nodes,
-					PodsPerNode: o.podsPerNode, ListLimit: o.listLimit, ListEvery: o.listEvery,
-					MaxObjectSize: o.maxObjectSize, Watch: o.watch, Seed: o.seed})
-			})
-		},
-	}
-	o.addFlags(cmd.Flags())
+	}, &o.benchOptions, o.workload)
 	fs := cmd.Flags()
 	for _, name := range benchK8sIgnored {
 		fs.MarkHidden(name)
@@ -57,4 +48,10 @@ result's profile_rate_ops_s replays the cluster in real time.`,
 	fs.IntVar(&o.maxObjectSize, "max-object-size", k8s.MaxObjectSize, "largest ConfigMap or Secret, bytes (the apiserver's limit is 1 MiB)")
 	fs.BoolVar(&o.watch, "watch", true, "keep one watch per resource, as the apiserver's watch cache does, and check it sees every write")
 	return cmd
+}
+
+func (o *benchK8sOptions) workload() (engine.Workload, error) {
+	return k8s.New(k8s.Options{Prefix: o.prefix, Nodes: o.nodes,
+		PodsPerNode: o.podsPerNode, ListLimit: o.listLimit, ListEvery: o.listEvery,
+		MaxObjectSize: o.maxObjectSize, Watch: o.watch, Seed: o.seed})
 }

@@ -18,7 +18,7 @@ type benchLeaseOptions struct {
 
 func newBenchLeaseCommand() *cobra.Command {
 	o := &benchLeaseOptions{}
-	cmd := &cobra.Command{
+	cmd := newBenchSubcommand(&cobra.Command{
 		Use:   "lease",
 		Short: "Grant leases, put keys on them, keep them alive and revoke them; optionally let a burst expire",
 		Long: `Each worker walks one lease at a time through its life, one request each: grant, --keys-per-lease
@@ -31,16 +31,7 @@ expired leases a second, so a large burst takes a while to clear; the run waits 
 		Example: `  etcdtune bench lease --duration 10s
   etcdtune bench lease --keys-per-lease 4 --keepalives 10 --clients 16
   etcdtune bench lease --expire 10000 --expire-ttl 5 --clients 4 --duration 5s`,
-		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runBench(cmd, &o.benchOptions, func() (engine.Workload, error) {
-				return workloads.NewLease(workloads.LeaseOptions{Keys: o.keySpec(), ValSize: o.valSize,
-					TTL: o.ttl, KeysPerLease: o.keysPerLease, KeepAlives: o.keepAlives,
-					Expire: o.expire, ExpireTTL: o.expireTTL})
-			})
-		},
-	}
-	o.addFlags(cmd.Flags())
+	}, &o.benchOptions, o.workload)
 	fs := cmd.Flags()
 	fs.Int64Var(&o.ttl, "ttl", 60, "TTL in seconds of the leases the workers grant")
 	fs.IntVar(&o.keysPerLease, "keys-per-lease", 1, "keys put on each lease after its grant")
@@ -48,4 +39,10 @@ expired leases a second, so a large burst takes a while to clear; the run waits 
 	fs.Uint64Var(&o.expire, "expire", 0, "keys put on short leases before the load and left to expire during it (0: none)")
 	fs.Int64Var(&o.expireTTL, "expire-ttl", 5, "TTL in seconds of the --expire leases (etcd's minimum is 2 at its default election timeout)")
 	return cmd
+}
+
+func (o *benchLeaseOptions) workload() (engine.Workload, error) {
+	return workloads.NewLease(workloads.LeaseOptions{Keys: o.keySpec(), ValSize: o.valSize,
+		TTL: o.ttl, KeysPerLease: o.keysPerLease, KeepAlives: o.keepAlives,
+		Expire: o.expire, ExpireTTL: o.expireTTL})
 }

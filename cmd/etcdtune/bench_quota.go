@@ -32,14 +32,12 @@ type quotaOptions struct {
 
 func newBenchQuotaCommand() *cobra.Command {
 	o := &quotaOptions{}
-	cmd := &cobra.Command{
+	cmd := newNoArgsCommand(&cobra.Command{
 		Use:   "quota",
 		Short: "Fill the backend quota until the NOSPACE alarm, then time etcd's documented recovery (compact, defragment, disarm)",
 		Long: "Without --endpoints it runs on an embedded etcd with a small --quota-backend-bytes. On a cluster it needs " +
 			"--allow-destructive: while the alarm is raised every client of that cluster can only read and delete.",
-		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runBenchQuota(cmd, o) },
-	}
+	}, o.run)
 	fs := cmd.Flags()
 	o.conn.addFlags(fs)
 	fs.Int64Var(&o.quotaBytes, "quota-backend-bytes", 16<<20, "the embedded etcd's backend quota (on a cluster, its own quota applies)")
@@ -74,14 +72,10 @@ func (o *quotaOptions) validate(endpoints []string) error {
 	return reports.ResultFormats.Check(o.output)
 }
 
-// runBenchQuota is a plan of one phase, the quota scenario, on a target of
-// one connection (an embedded etcd with the small quota without
-// --endpoints).
-func runBenchQuota(cmd *cobra.Command, o *quotaOptions) error {
-	if err := applyEnv(cmd.Flags()); err != nil {
-		return err
-	}
-	topts, err := o.conn.targetOptions(cmd.ErrOrStderr())
+// run is a plan of one phase, the quota scenario, on a target of one
+// connection (an embedded etcd with the small quota without --endpoints).
+func (o *quotaOptions) run(cmd *cobra.Command) error {
+	topts, err := o.conn.targetOptionsWithEnv(cmd)
 	if err != nil {
 		return err
 	}

@@ -23,25 +23,18 @@ type benchWatchOptions struct {
 
 func newBenchWatchCommand() *cobra.Command {
 	o := &benchWatchOptions{}
-	cmd := &cobra.Command{
+	cmd := newBenchSubcommand(&cobra.Command{
 		Use:   "watch",
 		Short: "Watch keys while a driver puts them: event delivery latency, creation, catch-up and integrity",
 		Example: `  etcdtune bench watch --watchers 1000 --streams 10 --put-rate 200 --put-total 2000
   etcdtune bench watch --scope key --keys 10 --key-space 1000 --watchers 500
   etcdtune bench watch --history 5000 --slow-watchers 2`,
-		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		PreRun: func(cmd *cobra.Command, _ []string) {
 			if fs := cmd.Flags(); fs.Changed("duration") && !fs.Changed("put-total") && !fs.Changed("total") {
 				o.total = 0 // --duration instead of the default --put-total
 			}
-			return runBench(cmd, &o.benchOptions, func() (engine.Workload, error) {
-				return watch.New(watch.Options{Keys: o.keySpec(), ValSize: o.valSize,
-					Watchers: o.watchers, Streams: o.streams, Scope: o.scope, KeysPer: o.keys,
-					History: o.history, FromRev: o.fromRev, Slow: o.slow, SlowDelay: o.slowDelay})
-			})
 		},
-	}
-	o.addFlags(cmd.Flags())
+	}, &o.benchOptions, o.workload)
 	fs := cmd.Flags()
 	// The driver's puts are the engine's load, open loop by default: its
 	// --rate and --total under the names that say what they drive.
@@ -58,4 +51,10 @@ func newBenchWatchCommand() *cobra.Command {
 	fs.IntVar(&o.slow, "slow-watchers", 0, "watchers that read slowly, each on a stream of its own, to see what etcd does with them")
 	fs.DurationVar(&o.slowDelay, "slow-delay", 50*time.Millisecond, "how long a slow watcher waits before each read")
 	return cmd
+}
+
+func (o *benchWatchOptions) workload() (engine.Workload, error) {
+	return watch.New(watch.Options{Keys: o.keySpec(), ValSize: o.valSize,
+		Watchers: o.watchers, Streams: o.streams, Scope: o.scope, KeysPer: o.keys,
+		History: o.history, FromRev: o.fromRev, Slow: o.slow, SlowDelay: o.slowDelay})
 }

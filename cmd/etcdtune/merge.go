@@ -22,10 +22,8 @@ func newMergeCommand() *cobra.Command {
 		Use:     "merge RESULT.json RESULT.json...",
 		Short:   "Join the results of several agents of one distributed benchmark into one",
 		Example: `  etcdtune merge agent-0.json agent-1.json agent-2.json --out merged.json`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			return badInput(cobra.MinimumNArgs(2)(cmd, args))
-		},
-		RunE: func(cmd *cobra.Command, args []string) error { return runMerge(cmd, o, args) },
+		Args:    argsAsBadInput(cobra.MinimumNArgs(2)),
+		RunE:    func(cmd *cobra.Command, args []string) error { return runMerge(cmd, o, args) },
 	}
 	cmd.Flags().StringVar(&o.out, "out", "", "write the merged result file here")
 	addOutputFlag(cmd.Flags(), &o.output, reports.ResultFormats, resultFileHelp)

@@ -1,39 +1,25 @@
 package main
 
 import (
-	"time"
-
 	"github.com/spf13/cobra"
 
 	"github.com/etcdtune/etcdtune/probes"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 type probeHostOptions struct {
-	window time.Duration
+	host   probes.HostOptions
 	output string
 }
 
 func newProbeHostCommand() *cobra.Command {
 	o := &probeHostOptions{}
-	cmd := &cobra.Command{
-		Use:   "host",
-		Short: "Describe this machine: CPUs, memory, swap, load, steal time, kernel",
-		Args:  noArgs,
-		RunE:  func(cmd *cobra.Command, _ []string) error { return o.run(cmd) },
-	}
-	cmd.Flags().DurationVar(&o.window, "window", probes.DefaultStealWindow, "how long to watch the CPU counters for steal time")
-	addProbeOutputFlag(cmd.Flags(), &o.output, "host")
+	cmd := newProbeSubcommand("host", "Describe this machine: CPUs, memory, swap, load, steal time, kernel", "", &o.output, o.measure)
+	cmd.Flags().DurationVar(&o.host.Window, "window", probes.DefaultStealWindow, "how long to watch the CPU counters for steal time")
 	return cmd
 }
 
-func (o *probeHostOptions) run(cmd *cobra.Command) error {
-	if err := checkProbeOutput(o.output); err != nil {
-		return err
-	}
-	h, err := probes.Host(cmd.Context(), probes.HostOptions{Window: o.window})
-	if err != nil {
-		return probeError(cmd, err)
-	}
-	warn(cmd, h.Warnings)
-	return writeFinding(cmd.OutOrStdout(), o.output, h)
+func (o *probeHostOptions) measure(cmd *cobra.Command) (*result.ProbedHost, error) {
+	return measureHere(cmd, o.output, o.host.Validate, probes.Host, o.host,
+		func(h *result.ProbedHost) []string { return h.Warnings })
 }

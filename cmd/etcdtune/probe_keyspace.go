@@ -7,6 +7,7 @@ import (
 
 	"github.com/etcdtune/etcdtune/etcdconn"
 	"github.com/etcdtune/etcdtune/probes"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 type probeKeyspaceOptions struct {
@@ -17,18 +18,13 @@ type probeKeyspaceOptions struct {
 
 func newProbeKeyspaceCommand() *cobra.Command {
 	o := &probeKeyspaceOptions{}
-	cmd := &cobra.Command{
-		Use:   "keyspace",
-		Short: "What an existing cluster holds, per prefix (per Kubernetes resource), read-only and gently",
-		Long: `Reads the keys under --prefix (default /registry/, where Kubernetes keeps its
+	cmd := newProbeSubcommand("keyspace", "What an existing cluster holds, per prefix (per Kubernetes resource), read-only and gently",
+		`Reads the keys under --prefix (default /registry/, where Kubernetes keeps its
 objects; when it holds nothing, the whole keyspace by top-level segment) with
 serializable, paginated reads at --rate reads per second, and reports per
 prefix the keys and their bytes, the largest objects, those over 1 MiB (near
 etcd's 1.5 MiB request limit) and the share of Kubernetes events. It writes
-nothing.`,
-		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd) },
-	}
+nothing.`, &o.output, o.measure)
 	fs := cmd.Flags()
 	o.conn.addFlags(fs)
 	fs.StringVar(&o.keyspace.Prefix, "prefix", probes.DefaultKeyspacePrefix, "root of the keys to read")
@@ -36,37 +32,38 @@ nothing.`,
 	fs.Float64Var(&o.keyspace.Rate, "rate", probes.DefaultKeyspaceRate, "reads per second, at most")
 	fs.Int64Var(&o.keyspace.Sample, "sample", 0, "stop after this many keys (0: read them all)")
 	fs.IntVar(&o.keyspace.Top, "top", probes.DefaultKeyspaceTop, "largest objects to list")
-	addProbeOutputFlag(fs, &o.output, "keyspace")
 	return cmd
 }
 
-func (o *probeKeyspaceOptions) run(cmd *cobra.Command) error {
+// measure reads an existing cluster only: without --endpoints there is
+// nothing to read, so no embedded etcd is started.
+func (o *probeKeyspaceOptions) measure(cmd *cobra.Command) (*result.Keyspace, error) {
 	if err := applyEnv(cmd.Flags()); err != nil {
-		return err
+		return nil, err
 	}
 	if err := checkProbeOutput(o.output); err != nil {
-		return err
+		return nil, err
 	}
 	if err := o.keyspace.Validate(); err != nil {
-		return badInput(err)
+		return nil, badInput(err)
 	}
 	topts, err := o.conn.targetOptions(cmd.ErrOrStderr())
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(topts.Endpoints) == 0 {
-		return badInput(fmt.Errorf("probe keyspace reads an existing cluster: give --endpoints (or ETCDCTL_ENDPOINTS)"))
+		return nil, badInput(fmt.Errorf("probe keyspace reads an existing cluster: give --endpoints (or ETCDCTL_ENDPOINTS)"))
 	}
 	o.keyspace.Fallback = !cmd.Flags().Changed("prefix")
 	ctx := cmd.Context()
 	t, err := etcdconn.Open(ctx, topts, 1)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer t.Close()
 	ks, err := probes.Keyspace(ctx, t.Clients()[0], o.keyspace)
 	if err != nil {
-		return probeError(cmd, err)
+		return nil, probeError(cmd, err)
 	}
-	return writeFinding(cmd.OutOrStdout(), o.output, ks)
+	return ks, nil
 }

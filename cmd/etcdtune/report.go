@@ -32,7 +32,7 @@ opens offline, and the charts as PNG files; -o md prints a Markdown summary for 
 pull-request comment, -o text the terminal verdict, -o json the result itself.`,
 		Example: `  etcdtune report result.json --dir ./etcdtune-report
   etcdtune report result.json -o md >> "$GITHUB_STEP_SUMMARY"`,
-		Args: func(cmd *cobra.Command, args []string) error { return badInput(cobra.ExactArgs(1)(cmd, args)) },
+		Args: argsAsBadInput(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd, args[0]) },
 	}
 	fs := cmd.Flags()

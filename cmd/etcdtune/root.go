@@ -20,6 +20,10 @@ on this machine's disk, so it works out of the box.`,
 }
 
 // noArgs refuses positional arguments as bad input (exit 2).
-func noArgs(cmd *cobra.Command, args []string) error {
-	return badInput(cobra.NoArgs(cmd, args))
+var noArgs = argsAsBadInput(cobra.NoArgs)
+
+// argsAsBadInput is check, a check of the positional arguments, with its
+// refusals marked as bad input (exit 2).
+func argsAsBadInput(check cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error { return badInput(check(cmd, args)) }
 }

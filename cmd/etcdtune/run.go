@@ -33,7 +33,7 @@ type runOptions struct {
 
 func newRunCommand() *cobra.Command {
 	o := &runOptions{}
-	cmd := &cobra.Command{
+	cmd := newNoArgsCommand(&cobra.Command{
 		Use:   "run",
 		Short: "The sizing run: probe the host, disk and network, load etcd with a standard suite, and give verdicts, settings and a report",
 		Long: `run probes the host, the disk (fsync, throughput), the round trips and the
@@ -47,9 +47,7 @@ whose data dir is on the disk of the current folder (or --data-dir).`,
 		Example: `  etcdtune run --quick
   etcdtune run --preset m --dir ./sizing-m
   etcdtune run --endpoints https://10.0.0.1:2379 --cacert ca.crt --preset l --fail-on fail`,
-		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd) },
-	}
+	}, o.run)
 	fs := cmd.Flags()
 	o.conn.addFlags(fs)
 	fs.StringVar(&o.preset, "preset", runner.DefaultPreset, "load to size for, as etcdctl check perf: "+strings.Join(runner.PresetNames(), ", "))
@@ -138,10 +136,7 @@ func (r *runOutput) removeUnused() {
 
 // options checks the flags and maps them to the sizing run's options.
 func (o *runOptions) options(cmd *cobra.Command) (runner.Options, string, error) {
-	if err := applyEnv(cmd.Flags()); err != nil {
-		return runner.Options{}, "", err
-	}
-	topts, err := o.conn.targetOptions(cmd.ErrOrStderr())
+	topts, err := o.conn.targetOptionsWithEnv(cmd)
 	if err != nil {
 		return runner.Options{}, "", err
 	}
