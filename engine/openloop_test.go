@@ -14,10 +14,7 @@ import (
 func TestOpenLoopKeepsRate(t *testing.T) {
 	_, cs := loadtest.Embedded(t, 2)
 	wl := loadtest.NewPut(t, workloads.PutOptions{Keys: loadtest.Keys(100), ValSize: 64})
-	res, err := engine.Run(t.Context(), engine.Config{Rate: 500, MaxInflight: 200, Duration: 2 * time.Second}, wl, cs)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := loadtest.Run(t, engine.Config{Rate: 500, MaxInflight: 200, Duration: 2 * time.Second}, wl, cs)
 	ol := res.OpenLoop
 	if ol == nil || res.Mode != result.ModeOpen {
 		t.Fatalf("not an open-loop result: %+v", res)

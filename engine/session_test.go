@@ -35,9 +35,7 @@ func TestSessionPrefixIsolation(t *testing.T) {
 	if err != nil || res.Ops != 2000 {
 		t.Fatalf("run: %v (%+v)", err, res)
 	}
-	if n := loadtest.CountPrefix(t, cs[0], "/etcdtune/"); n != 0 {
-		t.Errorf("%d keys left under the prefix", n)
-	}
+	loadtest.NoKeysLeft(t, cs[0])
 	for k, v := range outside {
 		resp, err := cs[0].Get(ctx, k)
 		if err != nil || len(resp.Kvs) != 1 || string(resp.Kvs[0].Value) != v || resp.Kvs[0].ModRevision != revs[k] {

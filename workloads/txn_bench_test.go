@@ -19,12 +19,8 @@ func BenchmarkEtcdCAS(b *testing.B) {
 	_, cs := loadtest.Embedded(b, 4)
 	for _, n := range []int{1, 16, 64} {
 		b.Run(fmt.Sprintf("clients=%d", n), func(b *testing.B) {
-			wl := newTxn(b, workloads.TxnOptions{Keys: loadtest.Keys(16), ValSize: 256, Mode: workloads.TxnModeCAS})
-			s := engine.Session{Config: engine.Config{Clients: n, Duration: 3 * time.Second, RequestTimeout: 10 * time.Second}, Clients: cs}
-			res, err := s.Run(b.Context(), wl)
-			if err != nil {
-				b.Fatal(err)
-			}
+			wl := loadtest.New(b, workloads.NewTxn, workloads.TxnOptions{Keys: loadtest.Keys(16), ValSize: 256, Mode: workloads.TxnModeCAS})
+			res := loadtest.Session(b, engine.Config{Clients: n, Duration: 3 * time.Second, RequestTimeout: 10 * time.Second}, wl, cs)
 			c := res.Counters
 			updates, txns := c[workloads.CounterCASUpdates], c[workloads.CounterCASTxns]
 			if res.Errors != 0 || txns == 0 {
