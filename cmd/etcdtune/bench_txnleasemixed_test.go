@@ -9,10 +9,7 @@ import (
 )
 
 func TestTxnLeaseMixedBadInputExits2(t *testing.T) {
-	cases := []struct {
-		args []string
-		want string
-	}{
+	assertRefused(t, nil, []refusedArgs{
 		{[]string{"bench", "mixed", "--read-ratio", "1.5"}, "--read-ratio must be between 0 and 1"},
 		{[]string{"bench", "mixed", "--read-ratio", "-0.1"}, "--read-ratio must be between 0 and 1"},
 		{[]string{"bench", "mixed", "--read-ratio", "0.8", "--txn-ratio", "0.3"}, "add up to more than 1"},
@@ -24,12 +21,7 @@ func TestTxnLeaseMixedBadInputExits2(t *testing.T) {
 		{[]string{"bench", "txn", "--txn-ops", "3"}, "--mode rw"},
 		{[]string{"bench", "txn", "--mode", "rw", "--txn-ops", "200"}, "--txn-ops"},
 		{[]string{"bench", "txn", "--mode", "rw", "--txn-ops", "2", "--txn-reads", "3"}, "--txn-reads"},
-	}
-	for _, c := range cases {
-		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
-			assertOneLineError(t, etcdtune(t, nil, c.args...), exitBadInput, c.want)
-		})
-	}
+	})
 }
 
 // runJSON runs etcdtune with -o json against an embedded etcd and returns

@@ -11,10 +11,7 @@ import (
 // The guard's and bench quota's flags refuse what they cannot honour with
 // one line and exit 2.
 func TestGuardAndQuotaBadInput(t *testing.T) {
-	cases := []struct {
-		args []string
-		want string
-	}{
+	assertRefused(t, nil, []refusedArgs{
 		{[]string{"bench", "put", "--guard-max-leader-changes", "-1"}, "--guard-max-leader-changes"},
 		{[]string{"bench", "put", "--guard-max-error-rate", "0"}, "--guard-max-error-rate"},
 		{[]string{"bench", "put", "--guard-max-error-rate", "1.5"}, "--guard-max-error-rate"},
@@ -26,12 +23,7 @@ func TestGuardAndQuotaBadInput(t *testing.T) {
 		{[]string{"bench", "quota", "--keys", "0"}, "--keys"},
 		{[]string{"bench", "quota", "--prefix", "/"}, "--prefix"},
 		{[]string{"bench", "quota", "-o", "xml"}, "--output"},
-	}
-	for _, c := range cases {
-		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
-			assertOneLineError(t, etcdtune(t, nil, c.args...), exitBadInput, c.want)
-		})
-	}
+	})
 }
 
 // bench quota on the embedded etcd: the alarm is reached and recovered

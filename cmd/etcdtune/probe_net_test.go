@@ -12,10 +12,7 @@ import (
 )
 
 func TestProbeNetBadInput(t *testing.T) {
-	cases := []struct {
-		args []string
-		want string
-	}{
+	assertRefused(t, nil, []refusedArgs{
 		{[]string{"probe", "rtt", "--samples", "0"}, "--samples"},
 		{[]string{"probe", "rtt", "--samples", "many"}, "--samples"},
 		{[]string{"probe", "rtt", "-o", "xml"}, "--output"},
@@ -24,12 +21,7 @@ func TestProbeNetBadInput(t *testing.T) {
 		{[]string{"probe", "backup", "--rate", "0"}, "--rate"},
 		{[]string{"probe", "backup", "--dir", "/does/not/exist"}, "--dir"},
 		{[]string{"probe", "backup", "--endpoints", "127.0.0.1:1", "--endpoint", "127.0.0.1:2"}, "--endpoint"},
-	}
-	for _, c := range cases {
-		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
-			assertOneLineError(t, etcdtune(t, nil, c.args...), exitBadInput, c.want)
-		})
-	}
+	})
 }
 
 // An endpoint whose metrics URL serves no etcd metrics is the target's
