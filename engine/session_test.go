@@ -35,9 +35,7 @@ func TestSessionPrefixIsolation(t *testing.T) {
 	if err != nil || res.Ops != 2000 {
 		t.Fatalf("run: %v (%+v)", err, res)
 	}
-	if n := loadtest.CountPrefix(t, cs[0], "/etcdtune/"); n != 0 {
-		t.Errorf("%d keys left under the prefix", n)
-	}
+	loadtest.NoKeysLeft(t, cs[0])
 	for k, v := range outside {
 		resp, err := cs[0].Get(ctx, k)
 		if err != nil || len(resp.Kvs) != 1 || string(resp.Kvs[0].Value) != v || resp.Kvs[0].ModRevision != revs[k] {
@@ -84,5 +82,25 @@ func TestRunInterrupted(t *testing.T) {
 		if res.EndReason != result.EndInterrupted || res.Ops == 0 || res.DurationS > 5 {
 			t.Errorf("end %q, ops %d, duration %.1fs", res.EndReason, res.Ops, res.DurationS)
 		}
+	}
+}
+
+// The open loop keeps its rate: every scheduled send goes out, on time.
+func TestOpenLoopKeepsRate(t *testing.T) {
+	_, cs := loadtest.Embedded(t, 2)
+	wl := loadtest.NewPut(t, workloads.PutOptions{Keys: loadtest.Keys(100), ValSize: 64})
+	res := loadtest.Run(t, engine.Config{Rate: 500, MaxInflight: 200, Duration: 2 * time.Second}, wl, cs)
+	ol := res.OpenLoop
+	if ol == nil || res.Mode != result.ModeOpen {
+		t.Fatalf("not an open-loop result: %+v", res)
+	}
+	if ol.Scheduled != 1000 || ol.Sent != 1000 || ol.Unsent != 0 || res.Ops != 1000 {
+		t.Errorf("scheduled %d, sent %d, unsent %d, ops %d; want 1000 of each", ol.Scheduled, ol.Sent, ol.Unsent, res.Ops)
+	}
+	if ol.AchievedRate < 490 || ol.AchievedRate > 510 {
+		t.Errorf("achieved %.1f/s against 500/s", ol.AchievedRate)
+	}
+	if res.ServiceLatencyMs == nil || res.ServiceHistogram == "" {
+		t.Error("open loop must report the service latency beside the latency")
 	}
 }

@@ -16,7 +16,7 @@ import (
 func TestProcessClusterStartStoppedWithNewFlags(t *testing.T) {
 	t.Parallel()
 	c := etcdtest.ProcessCluster(t, 3)
-	cli := clientFor(t, c.Endpoints()...)
+	cli := etcdtest.Client(t, c.Endpoints()...)
 	if _, err := cli.Put(t.Context(), "k", "v"); err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
-	"go.uber.org/zap"
 
 	"github.com/etcdtune/etcdtune/localetcd"
 	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
@@ -17,21 +16,6 @@ import (
 // failoverTimeout bounds each wait for the cluster to react: a new leader
 // after a 500 ms election timeout, a member catching up after a restart.
 const failoverTimeout = 15 * time.Second
-
-// clientFor connects to exactly the given endpoints with a quiet logger.
-func clientFor(t *testing.T, endpoints ...string) *clientv3.Client {
-	t.Helper()
-	cli, err := clientv3.New(clientv3.Config{
-		Endpoints:   endpoints,
-		DialTimeout: 5 * time.Second,
-		Logger:      zap.NewNop(),
-	})
-	if err != nil {
-		t.Fatalf("connect to %v: %v", endpoints, err)
-	}
-	t.Cleanup(func() { cli.Close() })
-	return cli
-}
 
 // eventually calls f every 100 ms until it returns nil or failoverTimeout
 // passes, then fails the test with f's last error.
@@ -81,7 +65,7 @@ func TestProcessClusterPut(t *testing.T) {
 			t.Errorf("member %s: running %v, pid %d", m.Name(), m.Running(), m.PID())
 		}
 	}
-	cli := clientFor(t, c.Endpoints()...)
+	cli := etcdtest.Client(t, c.Endpoints()...)
 	if err := put(t.Context(), cli, "/etcdtune/p", "1"); err != nil {
 		t.Fatalf("put: %v", err)
 	}
@@ -97,7 +81,7 @@ func TestProcessClusterPausedLeaderIsReplaced(t *testing.T) {
 
 	// The frozen member keeps its socket but answers nothing.
 	ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
-	_, err := clientFor(t, old.Endpoint()).Get(ctx, "/etcdtune/x", clientv3.WithSerializable())
+	_, err := etcdtest.Client(t, old.Endpoint()).Get(ctx, "/etcdtune/x", clientv3.WithSerializable())
 	cancel()
 	if err == nil {
 		t.Error("a paused member answered")
@@ -111,7 +95,7 @@ func TestProcessClusterPausedLeaderIsReplaced(t *testing.T) {
 		}
 		return err
 	})
-	cli := clientFor(t, others...)
+	cli := etcdtest.Client(t, others...)
 	eventually(t, "put without the old leader", func(ctx context.Context) error {
 		return put(ctx, cli, "/etcdtune/paused", "yes")
 	})
@@ -120,7 +104,7 @@ func TestProcessClusterPausedLeaderIsReplaced(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertCaughtUp(t, old, "/etcdtune/paused", "yes")
-	resumed := clientFor(t, old.Endpoint())
+	resumed := etcdtest.Client(t, old.Endpoint())
 	eventually(t, "put through the resumed member", func(ctx context.Context) error {
 		return put(ctx, resumed, "/etcdtune/resumed", "yes")
 	})
@@ -135,7 +119,7 @@ func TestProcessClusterKilledMemberCatchesUp(t *testing.T) {
 	if m.Running() {
 		t.Fatalf("member %s still running after Kill", m.Name())
 	}
-	cli := clientFor(t, endpointsExcept(c, m)...)
+	cli := etcdtest.Client(t, endpointsExcept(c, m)...)
 	eventually(t, "put while a member is down", func(ctx context.Context) error {
 		return put(ctx, cli, "/etcdtune/down", "written")
 	})
@@ -185,7 +169,7 @@ func endpointsExcept(c *localetcd.ProcessCluster, m *localetcd.ProcessMember) []
 // its own store without asking the leader) holds key=want.
 func assertCaughtUp(t *testing.T, m *localetcd.ProcessMember, key, want string) {
 	t.Helper()
-	cli := clientFor(t, m.Endpoint())
+	cli := etcdtest.Client(t, m.Endpoint())
 	eventually(t, m.Name()+" catches up", func(ctx context.Context) error {
 		ctx, cancel := context.WithTimeout(ctx, time.Second)
 		defer cancel()

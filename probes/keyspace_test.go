@@ -53,18 +53,8 @@ func seedKubernetesLayout(t *testing.T, c *clientv3.Client) seededLayout {
 	return l
 }
 
-func newClient(t *testing.T, endpoints []string) *clientv3.Client {
-	t.Helper()
-	c, err := clientv3.New(clientv3.Config{Endpoints: endpoints, DialTimeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c
-}
-
 func TestKeyspaceProbeCountsSeededLayoutExactly(t *testing.T) {
-	c := newClient(t, etcdtest.Embedded(t).Endpoints())
+	c := etcdtest.Client(t, etcdtest.Embedded(t).Endpoints()...)
 	want := seedKubernetesLayout(t, c)
 	ks, err := Keyspace(t.Context(), c, KeyspaceOptions{Prefix: "/registry/", PageSize: 7, Rate: 1000})
 	if err != nil {
@@ -97,7 +87,7 @@ func TestKeyspaceProbeCountsSeededLayoutExactly(t *testing.T) {
 }
 
 func TestKeyspaceProbeSampleAndFallback(t *testing.T) {
-	c := newClient(t, etcdtest.Embedded(t).Endpoints())
+	c := etcdtest.Client(t, etcdtest.Embedded(t).Endpoints()...)
 	for _, k := range []string{"/a/1", "/a/2", "/b/x/y", "top"} {
 		if _, err := c.Put(t.Context(), k, "12345"); err != nil {
 			t.Fatal(err)

@@ -29,10 +29,7 @@ func TestPutCountsMatchRevisions(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			wl := loadtest.NewPut(t, workloads.PutOptions{Keys: loadtest.Keys(100), ValSize: 64, TxnOps: c.txn})
 			before := loadtest.Revision(t, cs[0])
-			res, err := engine.Run(t.Context(), c.cfg, wl, cs)
-			if err != nil {
-				t.Fatal(err)
-			}
+			res := loadtest.Run(t, c.cfg, wl, cs)
 			after := loadtest.Revision(t, cs[0])
 			if res.Errors != 0 || res.WarmupErrors != 0 {
 				t.Fatalf("errors: %v", res.ErrorKinds)
@@ -67,21 +64,13 @@ func TestRangeReadsPreloadedKeys(t *testing.T) {
 		{Scope: workloads.ScopePrefix, Consistency: workloads.Linearizable, CountOnly: true},
 	} {
 		o.Keys, o.ValSize, o.Preload = loadtest.Keys(500), 100, 500
-		wl, err := workloads.NewRange(o)
-		if err != nil {
-			t.Fatal(err)
-		}
+		wl := loadtest.New(t, workloads.NewRange, o)
 		before := loadtest.Revision(t, cs[0])
-		res, err := engine.Session{Config: engine.Config{Clients: 8, Total: 1000}, Clients: cs}.Run(t.Context(), wl)
-		if err != nil || res.Ops != 1000 || res.Errors != 0 {
-			t.Fatalf("%+v: err %v, ops %d, errors %v", o, err, res.Ops, res.ErrorKinds)
-		}
+		loadtest.SessionTotal(t, o, engine.Config{Clients: 8, Total: 1000}, wl, cs)
 		// Preload makes one revision a key and the cleanup one more; reads none.
 		if got := loadtest.Revision(t, cs[0]) - before; got != 501 {
 			t.Errorf("%+v: %d revisions, want 500 preload puts and 1 delete", o, got)
 		}
-		if n := loadtest.CountPrefix(t, cs[0], "/etcdtune/"); n != 0 {
-			t.Errorf("%d keys left under the prefix", n)
-		}
+		loadtest.NoKeysLeft(t, cs[0])
 	}
 }

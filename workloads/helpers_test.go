@@ -11,15 +11,6 @@ import (
 	"github.com/etcdtune/etcdtune/workloads"
 )
 
-func newTxn(t testing.TB, o workloads.TxnOptions) *workloads.Txn {
-	t.Helper()
-	wl, err := workloads.NewTxn(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return wl
-}
-
 // sumCounts adds up the counts that CAS updates left in the keys of the
 // prefix.
 func sumCounts(t *testing.T, c *clientv3.Client, prefix string) (sum uint64, keys int) {
@@ -32,13 +23,4 @@ func sumCounts(t *testing.T, c *clientv3.Client, prefix string) (sum uint64, key
 		sum += workloads.ParseCASCount(kv.Value)
 	}
 	return sum, len(resp.Kvs)
-}
-
-func newLease(t testing.TB, o workloads.LeaseOptions) *workloads.Lease {
-	t.Helper()
-	wl, err := workloads.NewLease(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return wl
 }

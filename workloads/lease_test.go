@@ -15,12 +15,9 @@ import (
 func TestLeaseExpiryDeletesEveryKey(t *testing.T) {
 	_, cs := loadtest.Embedded(t, 2)
 	const n = 300
-	wl := newLease(t, workloads.LeaseOptions{Keys: loadtest.Keys(100), ValSize: 16, TTL: 10, KeysPerLease: 1, KeepAlives: 1,
+	wl := loadtest.New(t, workloads.NewLease, workloads.LeaseOptions{Keys: loadtest.Keys(100), ValSize: 16, TTL: 10, KeysPerLease: 1, KeepAlives: 1,
 		Expire: n, ExpireTTL: workloads.MinLeaseTTL})
-	res, err := engine.Session{Config: engine.Config{Clients: 4, Duration: time.Second}, Clients: cs}.Run(t.Context(), wl)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := loadtest.Session(t, engine.Config{Clients: 4, Duration: time.Second}, wl, cs)
 	c := res.Counters
 	if c[workloads.CounterExpireKeys] != n || c[workloads.CounterExpireExpired] != n ||
 		c[workloads.CounterExpireSeen] != n || c[workloads.CounterExpireMissing] != 0 || c[workloads.CounterExpireLeft] != 0 {
@@ -32,13 +29,8 @@ func TestLeaseExpiryDeletesEveryKey(t *testing.T) {
 	if len(res.Warnings) != 0 {
 		t.Errorf("warnings: %v", res.Warnings)
 	}
-	leases, err := cs[0].Leases(t.Context())
-	if err != nil || len(leases.Leases) != 0 {
-		t.Errorf("%d leases left after the run (%v)", len(leases.Leases), err)
-	}
-	if n := loadtest.CountPrefix(t, cs[0], "/etcdtune/"); n != 0 {
-		t.Errorf("%d keys left under the prefix", n)
-	}
+	loadtest.NoLeasesLeft(t, cs[0])
+	loadtest.NoKeysLeft(t, cs[0])
 }
 
 // Each worker walks leases through grant, puts, keep-alives and revoke, so
@@ -47,11 +39,8 @@ func TestLeaseExpiryDeletesEveryKey(t *testing.T) {
 func TestLeaseCycleKinds(t *testing.T) {
 	_, cs := loadtest.Embedded(t, 2)
 	const clients, puts, kas = 8, 2, 3
-	wl := newLease(t, workloads.LeaseOptions{Keys: loadtest.Keys(100000), ValSize: 16, TTL: 30, KeysPerLease: puts, KeepAlives: kas})
-	res, err := engine.Session{Config: engine.Config{Clients: clients, Total: 1000}, Clients: cs}.Run(t.Context(), wl)
-	if err != nil || res.Errors != 0 || res.Ops != 1000 {
-		t.Fatalf("err %v, ops %d, errors %v", err, res.Ops, res.ErrorKinds)
-	}
+	wl := loadtest.New(t, workloads.NewLease, workloads.LeaseOptions{Keys: loadtest.Keys(100000), ValSize: 16, TTL: 30, KeysPerLease: puts, KeepAlives: kas})
+	res := loadtest.SessionTotal(t, "lease cycle", engine.Config{Clients: clients, Total: 1000}, wl, cs)
 	k := res.Kinds
 	grants, revokes := k[workloads.LeaseKindGrant].Ops, k[workloads.LeaseKindRevoke].Ops
 	if grants+k[workloads.LeaseKindPut].Ops+k[workloads.LeaseKindKeepAlive].Ops+revokes != res.Ops {
@@ -65,10 +54,7 @@ func TestLeaseCycleKinds(t *testing.T) {
 			t.Errorf("%d %s for %d grants and %d revokes, want %d a lease", n, kind, grants, revokes, per)
 		}
 	}
-	leases, err := cs[0].Leases(t.Context())
-	if err != nil || len(leases.Leases) != 0 {
-		t.Errorf("%d leases left after the run (%v)", len(leases.Leases), err)
-	}
+	loadtest.NoLeasesLeft(t, cs[0])
 }
 
 func TestLeaseBadOptions(t *testing.T) {

@@ -15,16 +15,10 @@ func TestMixedKindsMatchRevisions(t *testing.T) {
 	_, cs := loadtest.Embedded(t, 2)
 	for _, c := range []struct{ read, txn float64 }{{0.5, 0.2}, {0.9, 0}, {1, 0}, {0, 0.5}} {
 		const total, space = 2000, 200
-		wl, err := workloads.NewMixed(workloads.MixedOptions{Keys: loadtest.Keys(space), ValSize: 32, ReadRatio: c.read, TxnRatio: c.txn,
+		wl := loadtest.New(t, workloads.NewMixed, workloads.MixedOptions{Keys: loadtest.Keys(space), ValSize: 32, ReadRatio: c.read, TxnRatio: c.txn,
 			Preload: space, Consistency: workloads.Linearizable})
-		if err != nil {
-			t.Fatal(err)
-		}
 		before := loadtest.Revision(t, cs[0])
-		res, err := engine.Session{Config: engine.Config{Clients: 8, Total: total}, Clients: cs}.Run(t.Context(), wl)
-		if err != nil || res.Ops != total || res.Errors != 0 {
-			t.Fatalf("%+v: err %v, ops %d, errors %v", c, err, res.Ops, res.ErrorKinds)
-		}
+		res := loadtest.SessionTotal(t, c, engine.Config{Clients: 8, Total: total}, wl, cs)
 		k := res.Kinds
 		reads, puts, txns := k[workloads.MixedKindRange].Ops, k[workloads.MixedKindPut].Ops, k[workloads.MixedKindTxn].Ops
 		if reads+puts+txns != total {

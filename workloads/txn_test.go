@@ -1,6 +1,7 @@
 package workloads_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -18,12 +19,9 @@ func TestCASCountersUnderContention(t *testing.T) {
 		{Clients: 16, Total: 2000, RequestTimeout: 10 * time.Second},
 		{Rate: 800, MaxInflight: 64, Total: 1200, RequestTimeout: 10 * time.Second},
 	} {
-		wl := newTxn(t, workloads.TxnOptions{Keys: loadtest.Keys(4), ValSize: 32, Mode: workloads.TxnModeCAS})
+		wl := loadtest.New(t, workloads.NewTxn, workloads.TxnOptions{Keys: loadtest.Keys(4), ValSize: 32, Mode: workloads.TxnModeCAS})
 		before := loadtest.Revision(t, cs[0])
-		res, err := engine.Run(t.Context(), cfg, wl, cs)
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := loadtest.Run(t, cfg, wl, cs)
 		if res.Errors != 0 {
 			t.Fatalf("errors: %v", res.ErrorKinds)
 		}
@@ -56,12 +54,9 @@ func TestCASCountersUnderContention(t *testing.T) {
 func TestTxnReadWriteMix(t *testing.T) {
 	_, cs := loadtest.Embedded(t, 2)
 	for _, c := range []struct{ ops, reads int }{{4, 2}, {3, 0}, {2, 2}} {
-		wl := newTxn(t, workloads.TxnOptions{Keys: loadtest.Keys(50), ValSize: 16, Mode: workloads.TxnModeRW, TxnOps: c.ops, TxnReads: c.reads})
+		wl := loadtest.New(t, workloads.NewTxn, workloads.TxnOptions{Keys: loadtest.Keys(50), ValSize: 16, Mode: workloads.TxnModeRW, TxnOps: c.ops, TxnReads: c.reads})
 		before := loadtest.Revision(t, cs[0])
-		res, err := engine.Session{Config: engine.Config{Clients: 8, Total: 400}, Clients: cs}.Run(t.Context(), wl)
-		if err != nil || res.Ops != 400 || res.Errors != 0 {
-			t.Fatalf("%+v: err %v, ops %d, errors %v", c, err, res.Ops, res.ErrorKinds)
-		}
+		loadtest.SessionTotal(t, c, engine.Config{Clients: 8, Total: 400}, wl, cs)
 		want := int64(400 + 1) // a txn that writes is one revision; the cleanup one
 		if c.reads > 0 {
 			want += 50 // the preload
@@ -72,9 +67,7 @@ func TestTxnReadWriteMix(t *testing.T) {
 		if got := loadtest.Revision(t, cs[0]) - before; got != want {
 			t.Errorf("%+v: %d revisions, want %d", c, got, want)
 		}
-		if n := loadtest.CountPrefix(t, cs[0], "/etcdtune/"); n != 0 {
-			t.Errorf("%d keys left under the prefix", n)
-		}
+		loadtest.NoKeysLeft(t, cs[0])
 	}
 }
 
@@ -92,5 +85,30 @@ func TestTxnBadOptions(t *testing.T) {
 		if _, err := workloads.NewTxn(o); err == nil {
 			t.Errorf("%+v accepted", o)
 		}
+	}
+}
+
+// BenchmarkEtcdCAS runs compare-and-swap updates (kube-apiserver's
+// GuaranteedUpdate) for 3 s against an embedded etcd, at 1, 16 and 64
+// clients contending for 16 keys, and reports the share of txns that
+// succeeded and the latency of a successful update, retries included. It
+// ignores b.N: run it with -benchtime 1x.
+func BenchmarkEtcdCAS(b *testing.B) {
+	_, cs := loadtest.Embedded(b, 4)
+	for _, n := range []int{1, 16, 64} {
+		b.Run(fmt.Sprintf("clients=%d", n), func(b *testing.B) {
+			wl := loadtest.New(b, workloads.NewTxn, workloads.TxnOptions{Keys: loadtest.Keys(16), ValSize: 256, Mode: workloads.TxnModeCAS})
+			res := loadtest.Session(b, engine.Config{Clients: n, Duration: 3 * time.Second, RequestTimeout: 10 * time.Second}, wl, cs)
+			c := res.Counters
+			updates, txns := c[workloads.CounterCASUpdates], c[workloads.CounterCASTxns]
+			if res.Errors != 0 || txns == 0 {
+				b.Fatalf("errors %v, %d txns", res.ErrorKinds, txns)
+			}
+			b.ReportMetric(float64(updates)/float64(txns), "success_rate")
+			b.ReportMetric(res.ThroughputOpsS, "updates/s")
+			b.ReportMetric(float64(c[workloads.CounterCASRetries])/float64(updates), "retries/update")
+			b.ReportMetric(res.LatencyMs.P50, "p50_ms")
+			b.ReportMetric(res.LatencyMs.P99, "p99_ms")
+		})
 	}
 }

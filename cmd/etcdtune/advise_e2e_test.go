@@ -10,7 +10,6 @@ import (
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
-	"go.uber.org/zap"
 
 	"github.com/etcdtune/etcdtune/internal/netdelay"
 	"github.com/etcdtune/etcdtune/localetcd"
@@ -230,11 +229,7 @@ func allRunning(c *localetcd.ProcessCluster) bool {
 
 func statusClient(t *testing.T, c *localetcd.ProcessCluster) *clientv3.Client {
 	t.Helper()
-	cli, err := clientv3.New(clientv3.Config{Endpoints: c.Endpoints(), Logger: zap.NewNop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cli.Close() })
+	cli := etcdtest.Client(t, c.Endpoints()...)
 	return cli
 }
 

@@ -7,28 +7,6 @@ import (
 	"github.com/etcdtune/etcdtune/result"
 )
 
-// Scale flags out of range or over etcd's request limit are bad input:
-// exit 2 and one line naming the flag.
-func TestBenchK8sBadInputExits2(t *testing.T) {
-	cases := []struct {
-		args []string
-		want string
-	}{
-		{[]string{"--nodes", "0"}, "--nodes"},
-		{[]string{"--nodes", "6000"}, "--nodes"},
-		{[]string{"--pods-per-node", "-1"}, "--pods-per-node"},
-		{[]string{"--nodes", "5000", "--pods-per-node", "110"}, "150000"},
-		{[]string{"--max-object-size", "2097152"}, "1.5 MiB request limit"},
-		{[]string{"--list-limit", "0"}, "--list-limit"},
-		{[]string{"--list-every", "0s"}, "--list-every"},
-	}
-	for _, c := range cases {
-		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
-			assertOneLineError(t, etcdtune(t, nil, append([]string{"bench", "k8s"}, c.args...)...), exitBadInput, c.want)
-		})
-	}
-}
-
 // bench k8s runs on the embedded etcd and its result file holds the
 // operation kinds per resource and the per-resource figures.
 func TestBenchK8sJSON(t *testing.T) {

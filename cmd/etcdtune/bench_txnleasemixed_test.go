@@ -8,30 +8,6 @@ import (
 	"github.com/etcdtune/etcdtune/workloads"
 )
 
-func TestTxnLeaseMixedBadInputExits2(t *testing.T) {
-	cases := []struct {
-		args []string
-		want string
-	}{
-		{[]string{"bench", "mixed", "--read-ratio", "1.5"}, "--read-ratio must be between 0 and 1"},
-		{[]string{"bench", "mixed", "--read-ratio", "-0.1"}, "--read-ratio must be between 0 and 1"},
-		{[]string{"bench", "mixed", "--read-ratio", "0.8", "--txn-ratio", "0.3"}, "add up to more than 1"},
-		{[]string{"bench", "mixed", "--key-space", "100", "--preload", "200"}, "--preload"},
-		{[]string{"bench", "lease", "--ttl", "1"}, "--ttl must be at least 2"},
-		{[]string{"bench", "lease", "--expire", "10", "--expire-ttl", "1"}, "--expire-ttl must be at least 2"},
-		{[]string{"bench", "lease", "--expire", "100", "--key-space", "99990", "--key-size", "5"}, "--key-size"},
-		{[]string{"bench", "txn", "--mode", "lock"}, "unknown --mode"},
-		{[]string{"bench", "txn", "--txn-ops", "3"}, "--mode rw"},
-		{[]string{"bench", "txn", "--mode", "rw", "--txn-ops", "200"}, "--txn-ops"},
-		{[]string{"bench", "txn", "--mode", "rw", "--txn-ops", "2", "--txn-reads", "3"}, "--txn-reads"},
-	}
-	for _, c := range cases {
-		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
-			assertOneLineError(t, etcdtune(t, nil, c.args...), exitBadInput, c.want)
-		})
-	}
-}
-
 // runJSON runs etcdtune with -o json against an embedded etcd and returns
 // its one workload.
 func runJSON(t *testing.T, args ...string) *result.Workload {

@@ -8,30 +8,6 @@ import (
 	"github.com/etcdtune/etcdtune/result"
 )
 
-func TestBenchWatchBadInputExits2(t *testing.T) {
-	cases := []struct {
-		args []string
-		want string
-	}{
-		{[]string{"--watchers", "10", "--streams", "20"}, "--streams 20 is more than --watchers 10"},
-		{[]string{"--watchers", "0"}, "--watchers"},
-		{[]string{"--scope", "all"}, "--scope"},
-		{[]string{"--scope", "key", "--keys", "20", "--key-space", "10"}, "--keys"},
-		{[]string{"--val-size", "4"}, "--val-size"},
-		{[]string{"--history", "5", "--from-rev", "2"}, "--history or --from-rev"},
-		{[]string{"--slow-watchers", "-1"}, "--slow-watchers"},
-		// Checked against the (embedded, fresh) cluster once connected.
-		{[]string{"--history", "1000000"}, "--history 1000000 is deeper than the cluster's current revision"},
-		{[]string{"--from-rev", "1000000"}, "--from-rev 1000000 is ahead of the cluster's current revision"},
-	}
-	for _, c := range cases {
-		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
-			args := append([]string{"bench", "watch", "--put-total", "10", "--watchers", "2"}, c.args...)
-			assertOneLineError(t, etcdtune(t, nil, args...), exitBadInput, c.want)
-		})
-	}
-}
-
 // bench watch against a cluster: the result file holds the watch figures,
 // intact, and the summary shows them.
 func TestBenchWatchRun(t *testing.T) {

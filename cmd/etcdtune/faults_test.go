@@ -7,7 +7,6 @@ import (
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
-	"go.uber.org/zap"
 
 	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
 	"github.com/etcdtune/etcdtune/result"
@@ -20,11 +19,7 @@ import (
 // the prefix changes.
 func TestBenchSurvivesFaults(t *testing.T) {
 	c := etcdtest.ProcessCluster(t, 3)
-	cli, err := clientv3.New(clientv3.Config{Endpoints: c.Endpoints(), Logger: zap.NewNop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cli.Close()
+	cli := etcdtest.Client(t, c.Endpoints()...)
 	ctx := t.Context()
 	outside, err := cli.Put(ctx, "/outside/key", "mine")
 	if err != nil {

@@ -8,32 +8,6 @@ import (
 	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
 )
 
-// The guard's and bench quota's flags refuse what they cannot honour with
-// one line and exit 2.
-func TestGuardAndQuotaBadInput(t *testing.T) {
-	cases := []struct {
-		args []string
-		want string
-	}{
-		{[]string{"bench", "put", "--guard-max-leader-changes", "-1"}, "--guard-max-leader-changes"},
-		{[]string{"bench", "put", "--guard-max-error-rate", "0"}, "--guard-max-error-rate"},
-		{[]string{"bench", "put", "--guard-max-error-rate", "1.5"}, "--guard-max-error-rate"},
-		{[]string{"bench", "put", "--guard-max-p99", "-1s"}, "--guard-max-p99"},
-		{[]string{"bench", "put", "--max-rate", "-3"}, "--max-rate"},
-		{[]string{"bench", "quota", "--endpoints", "127.0.0.1:1"}, "--allow-destructive"},
-		{[]string{"bench", "quota", "--quota-backend-bytes", "1000"}, "--quota-backend-bytes"},
-		{[]string{"bench", "quota", "--val-size", "0"}, "--val-size"},
-		{[]string{"bench", "quota", "--keys", "0"}, "--keys"},
-		{[]string{"bench", "quota", "--prefix", "/"}, "--prefix"},
-		{[]string{"bench", "quota", "-o", "xml"}, "--output"},
-	}
-	for _, c := range cases {
-		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
-			assertOneLineError(t, etcdtune(t, nil, c.args...), exitBadInput, c.want)
-		})
-	}
-}
-
 // bench quota on the embedded etcd: the alarm is reached and recovered
 // from, and each step's time is in the result file.
 func TestBenchQuotaEmbedded(t *testing.T) {

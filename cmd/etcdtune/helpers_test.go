@@ -14,9 +14,6 @@ import (
 	"testing"
 	"time"
 
-	clientv3 "go.etcd.io/etcd/client/v3"
-	"go.uber.org/zap"
-
 	"github.com/etcdtune/etcdtune/localetcd"
 	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
 )
@@ -187,6 +184,25 @@ func assertOneLineError(t *testing.T, r runResult, code int, want string) {
 	}
 }
 
+// refusedArgs is a command line that etcdtune refuses as bad input: exit 2
+// and one line naming want.
+type refusedArgs struct {
+	args []string
+	want string
+}
+
+// assertRefused runs each case's arguments after those of command, in a
+// subtest named by the case's arguments, and checks its refusal.
+func assertRefused(t *testing.T, command []string, cases []refusedArgs) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			args := append(append([]string{}, command...), c.args...)
+			assertOneLineError(t, etcdtune(t, nil, args...), exitBadInput, c.want)
+		})
+	}
+}
+
 func lastLine(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return lines[len(lines)-1]
@@ -304,11 +320,7 @@ func realResultFile(t *testing.T) string {
 // probe keyspace to find (events among them).
 func putKubernetesObjects(t *testing.T, endpoints []string) {
 	t.Helper()
-	cli, err := clientv3.New(clientv3.Config{Endpoints: endpoints, Logger: zap.NewNop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cli.Close()
+	cli := etcdtest.Client(t, endpoints...)
 	for i := range 20 {
 		for _, kind := range []string{"pods", "events", "configmaps"} {
 			key := fmt.Sprintf("/registry/%s/default/obj-%d", kind, i)

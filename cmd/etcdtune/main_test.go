@@ -8,48 +8,9 @@ import (
 	"testing"
 	"time"
 
-	clientv3 "go.etcd.io/etcd/client/v3"
-	"go.uber.org/zap"
-
 	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
 	"github.com/etcdtune/etcdtune/result"
 )
-
-func TestBadInputExits2(t *testing.T) {
-	cases := []struct {
-		args []string
-		want string
-	}{
-		{[]string{"bench", "put", "--rate", "-5"}, "--rate"},
-		{[]string{"bench", "put", "--clients", "0"}, "--clients"},
-		{[]string{"bench", "put", "--clients", "4", "--conns", "8"}, "--conns 8 is more than --clients 4"},
-		{[]string{"bench", "put", "--val-size", "1600000"}, "1.5 MiB"},
-		{[]string{"bench", "put", "--key-dist", "pareto"}, "unknown --key-dist"},
-		{[]string{"bench", "put", "--key-dist", "zipf", "--zipf-s", "0.5"}, "--zipf-s"},
-		{[]string{"bench", "put", "--duration", "ten seconds"}, "--duration"},
-		{[]string{"bench", "put", "--txn-ops", "500"}, "--txn-ops"},
-		{[]string{"bench", "put", "--output", "xml"}, "--output"},
-		{[]string{"bench", "put", "--no-such-flag"}, "no-such-flag"},
-		{[]string{"bench", "put", "extra-arg"}, "extra-arg"},
-		{[]string{"bench", "range", "--consistency", "x"}, "--consistency"},
-		{[]string{"bench", "range", "--scope", "all"}, "--scope"},
-		{[]string{"bench", "put", "--cert", "c.pem"}, "--cert and --key"},
-		{[]string{"bench", "put", "--key-space", "1000", "--key-size", "2"}, "--key-size"},
-	}
-	for _, c := range cases {
-		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
-			assertOneLineError(t, etcdtune(t, nil, c.args...), exitBadInput, c.want)
-		})
-	}
-	t.Run("env", func(t *testing.T) {
-		r := etcdtune(t, []string{"ETCDCTL_DIAL_TIMEOUT=soon"}, "bench", "put")
-		assertOneLineError(t, r, exitBadInput, "ETCDCTL_DIAL_TIMEOUT")
-	})
-	// The built binary exits with the code too, end to end.
-	t.Run("binary", func(t *testing.T) {
-		assertOneLineError(t, etcdtuneProcess(t, nil, "bench", "put", "--no-such-flag"), exitBadInput, "no-such-flag")
-	})
-}
 
 // Through the built binary: the exit code end to end, and the dial timeout
 // bounds the whole process.
@@ -103,11 +64,7 @@ func TestEnvironmentAndPrefixInUse(t *testing.T) {
 		t.Fatalf("ETCDCTL_ENDPOINTS not used: %v %+v", err, res.Target)
 	}
 
-	c, err := clientv3.New(clientv3.Config{Endpoints: e.Endpoints(), Logger: zap.NewNop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := etcdtest.Client(t, e.Endpoints()...)
 	if _, err := c.Put(t.Context(), "/users/alice", "x"); err != nil {
 		t.Fatal(err)
 	}

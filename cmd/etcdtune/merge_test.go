@@ -11,7 +11,6 @@ import (
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
 	clientv3 "go.etcd.io/etcd/client/v3"
-	"go.uber.org/zap"
 
 	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
 	"github.com/etcdtune/etcdtune/reports"
@@ -25,11 +24,7 @@ import (
 func TestMergeThreeAgents(t *testing.T) {
 	start := time.Now()
 	e := etcdtest.Embedded(t)
-	cli, err := clientv3.New(clientv3.Config{Endpoints: e.Endpoints(), Logger: zap.NewNop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cli.Close()
+	cli := etcdtest.Client(t, e.Endpoints()...)
 	ctx := t.Context()
 	rev0 := revision(t, cli)
 

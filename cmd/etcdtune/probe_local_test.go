@@ -11,10 +11,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
-
-	clientv3 "go.etcd.io/etcd/client/v3"
-	"go.uber.org/zap"
 
 	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
 	"github.com/etcdtune/etcdtune/probes"
@@ -203,11 +199,7 @@ func TestProbeDiskAndHostJSON(t *testing.T) {
 // nothing written to it.
 func TestProbeKeyspaceJSON(t *testing.T) {
 	m := etcdtest.Embedded(t)
-	c, err := clientv3.New(clientv3.Config{Endpoints: m.Endpoints(), DialTimeout: 5 * time.Second, Logger: zap.NewNop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := etcdtest.Client(t, m.Endpoints()...)
 	for i := range 25 {
 		if _, err := c.Put(t.Context(), fmt.Sprintf("/registry/secrets/ns/s%02d", i), strings.Repeat("s", 100)); err != nil {
 			t.Fatal(err)

@@ -11,27 +11,6 @@ import (
 	"github.com/etcdtune/etcdtune/result"
 )
 
-func TestProbeNetBadInput(t *testing.T) {
-	cases := []struct {
-		args []string
-		want string
-	}{
-		{[]string{"probe", "rtt", "--samples", "0"}, "--samples"},
-		{[]string{"probe", "rtt", "--samples", "many"}, "--samples"},
-		{[]string{"probe", "rtt", "-o", "xml"}, "--output"},
-		{[]string{"probe", "cluster", "--window", "0"}, "--window"},
-		{[]string{"probe", "cluster", "--window", "-1s"}, "--window"},
-		{[]string{"probe", "backup", "--rate", "0"}, "--rate"},
-		{[]string{"probe", "backup", "--dir", "/does/not/exist"}, "--dir"},
-		{[]string{"probe", "backup", "--endpoints", "127.0.0.1:1", "--endpoint", "127.0.0.1:2"}, "--endpoint"},
-	}
-	for _, c := range cases {
-		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
-			assertOneLineError(t, etcdtune(t, nil, c.args...), exitBadInput, c.want)
-		})
-	}
-}
-
 // An endpoint whose metrics URL serves no etcd metrics is the target's
 // fault (exit 3); a wrong number of metrics URLs is the user's (exit 2).
 func TestProbeNetMetricsErrors(t *testing.T) {

@@ -5,10 +5,8 @@ package loadtest
 
 import (
 	"testing"
-	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
-	"go.uber.org/zap"
 
 	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/localetcd"
@@ -29,12 +27,7 @@ func Clients(t testing.TB, n int, endpoints []string) []*clientv3.Client {
 	t.Helper()
 	var cs []*clientv3.Client
 	for range n {
-		c, err := clientv3.New(clientv3.Config{Endpoints: endpoints, DialTimeout: 5 * time.Second, Logger: zap.NewNop()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { c.Close() })
-		cs = append(cs, c)
+		cs = append(cs, etcdtest.Client(t, endpoints...))
 	}
 	return cs
 }
@@ -67,9 +60,5 @@ func Keys(space uint64) engine.KeySpec {
 // NewPut is workloads.NewPut that fails the test on an error.
 func NewPut(t *testing.T, o workloads.PutOptions) *workloads.Put {
 	t.Helper()
-	p, err := workloads.NewPut(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return New(t, workloads.NewPut, o)
 }

@@ -21,11 +21,7 @@ func benchK8s(b *testing.B, nodes, podsPerNode int) {
 	_, cs := loadtest.Embedded(b, 4)
 	o := k8sOpts(nodes, podsPerNode)
 	o.ListEvery = time.Minute // the profile's default pace
-	s := engine.Session{Config: engine.Config{Clients: 16, Duration: 5 * time.Second}, Clients: cs}
-	res, err := s.Run(b.Context(), newK8s(b, o))
-	if err != nil {
-		b.Fatal(err)
-	}
+	res := loadtest.Session(b, engine.Config{Clients: 16, Duration: 5 * time.Second}, newK8s(b, o), cs)
 	if res.Errors != 0 || len(res.Warnings) != 0 {
 		b.Fatalf("errors %v, warnings %v", res.ErrorKinds, res.Warnings)
 	}

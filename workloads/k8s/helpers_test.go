@@ -13,6 +13,7 @@ import (
 	"go.etcd.io/etcd/api/v3/mvccpb"
 	clientv3 "go.etcd.io/etcd/client/v3"
 
+	"github.com/etcdtune/etcdtune/internal/loadtest"
 	"github.com/etcdtune/etcdtune/workloads/k8s"
 )
 
@@ -24,8 +25,14 @@ func k8sOpts(nodes, podsPerNode int) k8s.Options {
 
 func newK8s(t testing.TB, o k8s.Options) *k8s.Workload {
 	t.Helper()
-	wl, err := k8s.New(o)
-	if err != nil {
+	return loadtest.New(t, k8s.New, o)
+}
+
+// preparedK8s is a k8s workload of o with its objects preloaded on cs.
+func preparedK8s(t *testing.T, o k8s.Options, cs []*clientv3.Client) *k8s.Workload {
+	t.Helper()
+	wl := newK8s(t, o)
+	if err := wl.Prepare(t.Context(), cs); err != nil {
 		t.Fatal(err)
 	}
 	return wl

@@ -27,10 +27,7 @@ var k8sKey = regexp.MustCompile(`^/etcdtune/registry/([a-z]+)/(ns-(\d+)|kube-nod
 func TestK8sLayoutCountsAndSizes(t *testing.T) {
 	_, cs := loadtest.Embedded(t, 2)
 	o := k8sOpts(5, 40)
-	wl := newK8s(t, o)
-	if err := wl.Prepare(t.Context(), cs); err != nil {
-		t.Fatal(err)
-	}
+	wl := preparedK8s(t, o, cs)
 	res, err := engine.Run(t.Context(), engine.Config{Clients: 16, Total: 3000}, wl, cs)
 	if err != nil || res.Errors != 0 {
 		t.Fatalf("run: %v, errors %v, warnings %v", err, res.ErrorKinds, res.Warnings)
@@ -82,10 +79,7 @@ func TestK8sLayoutCountsAndSizes(t *testing.T) {
 func TestK8sPaginatedListReturnsEachObjectOnce(t *testing.T) {
 	_, cs := loadtest.Embedded(t, 2)
 	o := k8sOpts(4, 50)
-	wl := newK8s(t, o)
-	if err := wl.Prepare(t.Context(), cs); err != nil {
-		t.Fatal(err)
-	}
+	wl := preparedK8s(t, o, cs)
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -145,10 +139,7 @@ func TestK8sSessionCleansUpOnlyItsLayout(t *testing.T) {
 	if fmt.Sprint(left) != fmt.Sprint(sorted(kept)) {
 		t.Errorf("after the run etcd holds %q, want only the user's %q", left, sorted(kept))
 	}
-	leases, err := cs[0].Leases(ctx)
-	if err != nil || len(leases.Leases) != 0 {
-		t.Errorf("leases left: %v %v", leases, err)
-	}
+	loadtest.NoLeasesLeft(t, cs[0])
 }
 
 // Scale flags out of range, or that would make a write over etcd's request

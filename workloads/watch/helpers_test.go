@@ -10,6 +10,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/internal/loadtest"
 	"github.com/etcdtune/etcdtune/result"
 	"github.com/etcdtune/etcdtune/workloads/watch"
 )
@@ -19,21 +20,14 @@ func newWatch(t testing.TB, o watch.Options) *watch.Workload {
 	if o.ValSize == 0 {
 		o.ValSize = 64
 	}
-	w, err := watch.New(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return w
+	return loadtest.New(t, watch.New, o)
 }
 
 // runWatch runs a watch workload in a session with puts at rate.
 func runWatch(t testing.TB, cs []*clientv3.Client, o watch.Options, total int64, rate float64) *result.Workload {
 	t.Helper()
 	cfg := engine.Config{Rate: rate, MaxInflight: 1000, Total: total, RequestTimeout: 10 * time.Second}
-	res, err := engine.Session{Config: cfg, Clients: cs}.Run(t.Context(), newWatch(t, o))
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := loadtest.Session(t, cfg, newWatch(t, o), cs)
 	if res.Watch == nil {
 		t.Fatalf("no watch figures in the result: %+v", res)
 	}

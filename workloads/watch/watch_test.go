@@ -40,9 +40,7 @@ func TestWatchIntegrity(t *testing.T) {
 			if w.DeliveryMs.P99 <= 0 || w.DeliveryMs.Max < w.DeliveryMs.P50 || w.EventsPerS <= 0 || w.CreateMs.Max <= 0 {
 				t.Errorf("delivery %+v, %v events/s, create %+v", w.DeliveryMs, w.EventsPerS, w.CreateMs)
 			}
-			if n := loadtest.CountPrefix(t, cs[0], "/etcdtune/"); n != 0 {
-				t.Errorf("%d keys left under the prefix", n)
-			}
+			loadtest.NoKeysLeft(t, cs[0])
 		})
 	}
 }
@@ -54,9 +52,7 @@ func TestWatchCatchUpReceivesHistory(t *testing.T) {
 	spec := loadtest.Keys(100)
 	before := loadtest.Revision(t, cs[0])
 	// The history: 2000 puts, then one delete of every key written.
-	if _, err := engine.Run(t.Context(), engine.Config{Clients: 8, Total: 2000}, loadtest.NewPut(t, workloads.PutOptions{Keys: spec, ValSize: 64}), cs); err != nil {
-		t.Fatal(err)
-	}
+	loadtest.Run(t, engine.Config{Clients: 8, Total: 2000}, loadtest.NewPut(t, workloads.PutOptions{Keys: spec, ValSize: 64}), cs)
 	written := loadtest.CountPrefix(t, cs[0], "/etcdtune/")
 	if err := engine.Cleanup(t.Context(), cs[0], spec); err != nil {
 		t.Fatal(err)
