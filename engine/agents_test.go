@@ -47,7 +47,7 @@ func TestAgentsSplit(t *testing.T) {
 // TestAgentBarrier: three agents entering at different times leave the
 // barrier together, the last entry releasing them, and leave no key.
 func TestAgentBarrier(t *testing.T) {
-	_, cs := loadtest.Embedded(t, 1)
+	cs := loadtest.Embedded(t, 1)
 	c := cs[0]
 	prefix := engine.BarrierPrefix("/etcdtune-barrier-test/", 1)
 	var wg sync.WaitGroup

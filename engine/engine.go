@@ -9,8 +9,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/etcdtune/etcdtune/result"
 	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // Config is how the engine drives a workload.

@@ -8,8 +8,9 @@ import (
 	"time"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
-	"github.com/etcdtune/etcdtune/result"
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
+
+	"github.com/etcdtune/etcdtune/result"
 )
 
 func TestRecorderTotalsAndSeries(t *testing.T) {

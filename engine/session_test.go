@@ -18,7 +18,7 @@ import (
 // A run writes only under its prefix and leaves it empty; keys outside it
 // are untouched, and a prefix that holds keys is refused without Force.
 func TestSessionPrefixIsolation(t *testing.T) {
-	_, cs := loadtest.Embedded(t, 2)
+	cs := loadtest.Embedded(t, 2)
 	ctx := t.Context()
 	outside := map[string]string{"/etcdtune": "a", "/etcdtune0": "b", "/other/key": "c", "/etcdtune.bak/1": "d"}
 	revs := map[string]int64{}
@@ -64,7 +64,7 @@ func TestSessionPrefixIsolation(t *testing.T) {
 
 // Cancelling the context ends the load promptly and the result says so.
 func TestRunInterrupted(t *testing.T) {
-	_, cs := loadtest.Embedded(t, 2)
+	cs := loadtest.Embedded(t, 2)
 	for _, cfg := range []engine.Config{
 		{Clients: 8, Duration: time.Minute},
 		{Rate: 500, MaxInflight: 50, Duration: time.Minute},
@@ -87,7 +87,7 @@ func TestRunInterrupted(t *testing.T) {
 
 // The open loop keeps its rate: every scheduled send goes out, on time.
 func TestOpenLoopKeepsRate(t *testing.T) {
-	_, cs := loadtest.Embedded(t, 2)
+	cs := loadtest.Embedded(t, 2)
 	wl := loadtest.NewPut(t, workloads.PutOptions{Keys: loadtest.Keys(100), ValSize: 64})
 	res := loadtest.Run(t, engine.Config{Rate: 500, MaxInflight: 200, Duration: 2 * time.Second}, wl, cs)
 	ol := res.OpenLoop

@@ -4,6 +4,7 @@ import (
 	"maps"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
+
 	"github.com/etcdtune/etcdtune/result"
 )
 

@@ -5,8 +5,9 @@ import (
 	"errors"
 	"time"
 
-	"github.com/etcdtune/etcdtune/result"
 	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // A Workload is one kind of load: what it prepares, what each worker sends,

@@ -7,8 +7,9 @@ import (
 	"time"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
-	"github.com/etcdtune/etcdtune/result"
 	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // lightLoad sends serializable reads and puts of one key, alternating, at

@@ -6,8 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/etcdtune/etcdtune/result"
 	"golang.org/x/sys/unix"
+
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // sysfs is where the kernel describes block devices; a variable so that a

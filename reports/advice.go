@@ -7,8 +7,9 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/etcdtune/etcdtune/result"
 	"sigs.k8s.io/yaml"
+
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // WriteAdviceTable writes the advice as a table: setting, current,

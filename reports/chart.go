@@ -6,11 +6,12 @@ import (
 	"image/color"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
-	"github.com/etcdtune/etcdtune/result"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
+
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // Chart is one PNG of the report.

@@ -4,11 +4,12 @@ import (
 	"fmt"
 	"image/color"
 
-	"github.com/etcdtune/etcdtune/result"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // seriesChart draws one workload second by second: latency p50, p99 and

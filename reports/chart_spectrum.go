@@ -6,10 +6,11 @@ import (
 	"math"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
-	"github.com/etcdtune/etcdtune/result"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // spectrumNines is how far right the spectrum goes: 99.999%.

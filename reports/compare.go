@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/etcdtune/etcdtune/internal/namevalue"
-
 	"github.com/etcdtune/etcdtune/result"
 )
 

@@ -5,8 +5,9 @@ import (
 	"math"
 	"slices"
 
-	"github.com/etcdtune/etcdtune/result"
 	"golang.org/x/perf/benchmath"
+
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // Compare compares base runs with new runs of the same workloads: per

@@ -4,12 +4,11 @@ import (
 	"context"
 	"time"
 
-	"github.com/etcdtune/etcdtune/result"
-
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/reports"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // Agents is a workload split between agents that start together through a

@@ -5,10 +5,9 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/etcdtune/etcdtune/result"
-
 	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/etcdconn"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // Guard is bench's production guard and its --max-rate cap. A nil Guard

@@ -4,12 +4,11 @@ import (
 	"context"
 	"time"
 
-	"github.com/etcdtune/etcdtune/result"
-
 	"github.com/etcdtune/etcdtune/buildinfo"
 	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/etcdconn"
 	"github.com/etcdtune/etcdtune/fault"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // Plan is what one command runs against one target: the phases, in order,

@@ -3,9 +3,8 @@ package runner
 import (
 	"context"
 
-	"github.com/etcdtune/etcdtune/result"
-
 	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // WorkloadPhase is one workload run in a session of its own: `bench

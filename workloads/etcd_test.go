@@ -13,7 +13,7 @@ import (
 // no other did: warm-up puts are counted apart, and the sum matches the
 // revisions etcd reports.
 func TestPutCountsMatchRevisions(t *testing.T) {
-	_, cs := loadtest.Embedded(t, 4)
+	cs := loadtest.Embedded(t, 4)
 	cases := []struct {
 		name string
 		cfg  engine.Config
@@ -56,7 +56,7 @@ func TestPutCountsMatchRevisions(t *testing.T) {
 
 // A range run reads keys it preloaded, and cleans them up.
 func TestRangeReadsPreloadedKeys(t *testing.T) {
-	_, cs := loadtest.Embedded(t, 2)
+	cs := loadtest.Embedded(t, 2)
 	for _, o := range []workloads.RangeOptions{
 		{Scope: workloads.ScopeKey, Consistency: workloads.Linearizable},
 		{Scope: workloads.ScopeKey, Consistency: workloads.Serializable, KeysOnly: true},

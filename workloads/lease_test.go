@@ -13,7 +13,7 @@ import (
 // its delete event reaches the watch; the delays land in the histogram, and
 // no lease of the run outlives it.
 func TestLeaseExpiryDeletesEveryKey(t *testing.T) {
-	_, cs := loadtest.Embedded(t, 2)
+	cs := loadtest.Embedded(t, 2)
 	const n = 300
 	wl := loadtest.New(t, workloads.NewLease, workloads.LeaseOptions{Keys: loadtest.Keys(100), ValSize: 16, TTL: 10, KeysPerLease: 1, KeepAlives: 1,
 		Expire: n, ExpireTTL: workloads.MinLeaseTTL})
@@ -37,7 +37,7 @@ func TestLeaseExpiryDeletesEveryKey(t *testing.T) {
 // the kinds keep the cycle's proportions; the leases a run cut short are
 // revoked at its end.
 func TestLeaseCycleKinds(t *testing.T) {
-	_, cs := loadtest.Embedded(t, 2)
+	cs := loadtest.Embedded(t, 2)
 	const clients, puts, kas = 8, 2, 3
 	wl := loadtest.New(t, workloads.NewLease, workloads.LeaseOptions{Keys: loadtest.Keys(100000), ValSize: 16, TTL: 30, KeysPerLease: puts, KeepAlives: kas})
 	res := loadtest.SessionTotal(t, "lease cycle", engine.Config{Clients: clients, Total: 1000}, wl, cs)

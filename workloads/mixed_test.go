@@ -12,7 +12,7 @@ import (
 // match what etcd saw: a revision for each put and each successful txn,
 // none for a read.
 func TestMixedKindsMatchRevisions(t *testing.T) {
-	_, cs := loadtest.Embedded(t, 2)
+	cs := loadtest.Embedded(t, 2)
 	for _, c := range []struct{ read, txn float64 }{{0.5, 0.2}, {0.9, 0}, {1, 0}, {0, 0.5}} {
 		const total, space = 2000, 200
 		wl := loadtest.New(t, workloads.NewMixed, workloads.MixedOptions{Keys: loadtest.Keys(space), ValSize: 32, ReadRatio: c.read, TxnRatio: c.txn,

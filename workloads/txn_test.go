@@ -14,7 +14,7 @@ import (
 // conflicts; each success is one revision and one increment of a counter,
 // so the counters sum to the successes, and no increment is lost.
 func TestCASCountersUnderContention(t *testing.T) {
-	_, cs := loadtest.Embedded(t, 4)
+	cs := loadtest.Embedded(t, 4)
 	for _, cfg := range []engine.Config{
 		{Clients: 16, Total: 2000, RequestTimeout: 10 * time.Second},
 		{Rate: 800, MaxInflight: 64, Total: 1200, RequestTimeout: 10 * time.Second},
@@ -52,7 +52,7 @@ func TestCASCountersUnderContention(t *testing.T) {
 // A txn of reads and writes makes one revision when it writes anything,
 // none when it only reads; the Session preloads what it reads and cleans up.
 func TestTxnReadWriteMix(t *testing.T) {
-	_, cs := loadtest.Embedded(t, 2)
+	cs := loadtest.Embedded(t, 2)
 	for _, c := range []struct{ ops, reads int }{{4, 2}, {3, 0}, {2, 2}} {
 		wl := loadtest.New(t, workloads.NewTxn, workloads.TxnOptions{Keys: loadtest.Keys(50), ValSize: 16, Mode: workloads.TxnModeRW, TxnOps: c.ops, TxnReads: c.reads})
 		before := loadtest.Revision(t, cs[0])
@@ -94,7 +94,7 @@ func TestTxnBadOptions(t *testing.T) {
 // succeeded and the latency of a successful update, retries included. It
 // ignores b.N: run it with -benchtime 1x.
 func BenchmarkEtcdCAS(b *testing.B) {
-	_, cs := loadtest.Embedded(b, 4)
+	cs := loadtest.Embedded(b, 4)
 	for _, n := range []int{1, 16, 64} {
 		b.Run(fmt.Sprintf("clients=%d", n), func(b *testing.B) {
 			wl := loadtest.New(b, workloads.NewTxn, workloads.TxnOptions{Keys: loadtest.Keys(16), ValSize: 256, Mode: workloads.TxnModeCAS})

@@ -8,12 +8,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/etcdtune/etcdtune/result"
-
 	"github.com/spf13/pflag"
 
 	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/reports"
+	"github.com/etcdtune/etcdtune/result"
 	"github.com/etcdtune/etcdtune/runner"
 )
 

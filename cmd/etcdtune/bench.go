@@ -5,13 +5,12 @@ import (
 	"io"
 	"time"
 
-	"github.com/etcdtune/etcdtune/result"
-
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/reports"
+	"github.com/etcdtune/etcdtune/result"
 	"github.com/etcdtune/etcdtune/runner"
 )
 

@@ -6,13 +6,12 @@ import (
 	"io"
 	"time"
 
-	"github.com/etcdtune/etcdtune/result"
-
 	"github.com/spf13/cobra"
 
 	"github.com/etcdtune/etcdtune/buildinfo"
 	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/reports"
+	"github.com/etcdtune/etcdtune/result"
 	"github.com/etcdtune/etcdtune/runner"
 	"github.com/etcdtune/etcdtune/workloads"
 )

@@ -6,11 +6,10 @@ import (
 	"os"
 	"time"
 
-	"github.com/etcdtune/etcdtune/result"
-
 	"github.com/mattn/go-isatty"
 
 	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/result"
 )
 
 // benchObserver shows a bench run: its notes, and the workload's progress

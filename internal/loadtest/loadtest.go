@@ -9,17 +9,15 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/etcdtune/etcdtune/engine"
-	"github.com/etcdtune/etcdtune/localetcd"
 	"github.com/etcdtune/etcdtune/localetcd/etcdtest"
 	"github.com/etcdtune/etcdtune/workloads"
 )
 
 // Embedded starts an embedded etcd for the test (stopped when it ends) and
 // opens conns connections to it.
-func Embedded(t testing.TB, conns int) (*localetcd.Embedded, []*clientv3.Client) {
+func Embedded(t testing.TB, conns int) []*clientv3.Client {
 	t.Helper()
-	e := etcdtest.Embedded(t)
-	return e, Clients(t, conns, e.Endpoints())
+	return Clients(t, conns, etcdtest.Embedded(t).Endpoints())
 }
 
 // Clients opens n connections to endpoints, closed when the test ends.

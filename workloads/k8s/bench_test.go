@@ -18,7 +18,7 @@ func BenchmarkEtcdK8sSmall(b *testing.B) { benchK8s(b, 10, 30) }
 func BenchmarkEtcdK8sMedium(b *testing.B) { benchK8s(b, 100, 30) }
 
 func benchK8s(b *testing.B, nodes, podsPerNode int) {
-	_, cs := loadtest.Embedded(b, 4)
+	cs := loadtest.Embedded(b, 4)
 	o := k8sOpts(nodes, podsPerNode)
 	o.ListEvery = time.Minute // the profile's default pace
 	res := loadtest.Session(b, engine.Config{Clients: 16, Duration: 5 * time.Second}, newK8s(b, o), cs)

@@ -25,7 +25,7 @@ var k8sKey = regexp.MustCompile(`^/etcdtune/registry/([a-z]+)/(ns-(\d+)|kube-nod
 // of its resource, and events sit on the apiserver's 1 h + 60 s leases.
 // The watches saw one event per write.
 func TestK8sLayoutCountsAndSizes(t *testing.T) {
-	_, cs := loadtest.Embedded(t, 2)
+	cs := loadtest.Embedded(t, 2)
 	o := k8sOpts(5, 40)
 	wl := preparedK8s(t, o, cs)
 	res, err := engine.Run(t.Context(), engine.Config{Clients: 16, Total: 3000}, wl, cs)
@@ -77,7 +77,7 @@ func TestK8sLayoutCountsAndSizes(t *testing.T) {
 // between its pages: it equals a single read of the whole prefix at that
 // revision.
 func TestK8sPaginatedListReturnsEachObjectOnce(t *testing.T) {
-	_, cs := loadtest.Embedded(t, 2)
+	cs := loadtest.Embedded(t, 2)
 	o := k8sOpts(4, 50)
 	wl := preparedK8s(t, o, cs)
 	var wg sync.WaitGroup
@@ -112,7 +112,7 @@ func TestK8sPaginatedListReturnsEachObjectOnce(t *testing.T) {
 // neither keys of the user under the prefix (with --force) nor a real
 // cluster's /registry.
 func TestK8sSessionCleansUpOnlyItsLayout(t *testing.T) {
-	_, cs := loadtest.Embedded(t, 2)
+	cs := loadtest.Embedded(t, 2)
 	ctx := t.Context()
 	kept := []string{"/registry/pods/default/web", "/etcdtune/registry", "/etcdtune/registry0", "/etcdtune/other/x", "/etcdtune/00000001"}
 	for _, k := range kept {

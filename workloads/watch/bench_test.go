@@ -26,7 +26,7 @@ func BenchmarkEtcdWatch(b *testing.B) {
 	}
 	for _, c := range cases {
 		b.Run(fmt.Sprintf("watchers=%d", c.watchers), func(b *testing.B) {
-			_, cs := loadtest.Embedded(b, 8)
+			cs := loadtest.Embedded(b, 8)
 			o := watch.Options{Keys: loadtest.Keys(1000), Watchers: c.watchers, Streams: c.streams, Scope: watch.ScopePrefix}
 			for b.Loop() {
 				res := runWatch(b, cs, o, c.puts, c.rate)

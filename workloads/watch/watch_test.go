@@ -16,7 +16,7 @@ import (
 // their keys once, in order; the expected counts are checked against what
 // the test itself knows of the puts.
 func TestWatchIntegrity(t *testing.T) {
-	_, cs := loadtest.Embedded(t, 4)
+	cs := loadtest.Embedded(t, 4)
 	seq := loadtest.Keys(100)
 	seq.Dist = engine.DistSeq
 	cases := []struct {
@@ -48,7 +48,7 @@ func TestWatchIntegrity(t *testing.T) {
 // Watchers that start in the past replay exactly the history of their keys,
 // puts and the deletes of a cleanup, before the live events.
 func TestWatchCatchUpReceivesHistory(t *testing.T) {
-	_, cs := loadtest.Embedded(t, 2)
+	cs := loadtest.Embedded(t, 2)
 	spec := loadtest.Keys(100)
 	before := loadtest.Revision(t, cs[0])
 	// The history: 2000 puts, then one delete of every key written.
@@ -74,7 +74,7 @@ func TestWatchCatchUpReceivesHistory(t *testing.T) {
 // A watcher that reads slowly falls behind: its events arrive late, and the
 // result says so, apart from the normal watchers, which stay intact.
 func TestWatchSlowWatcherReported(t *testing.T) {
-	_, cs := loadtest.Embedded(t, 2)
+	cs := loadtest.Embedded(t, 2)
 	const watchers, slow, puts = 20, 2, 1000
 	o := watch.Options{Keys: loadtest.Keys(100), Watchers: watchers, Streams: 2, Scope: watch.ScopePrefix,
 		Slow: slow, SlowDelay: 50 * time.Millisecond}
@@ -99,7 +99,7 @@ func TestWatchSlowWatcherReported(t *testing.T) {
 // A history deeper than the cluster's revision is the user's mistake, found
 // against the cluster, and nothing is written.
 func TestWatchHistoryDeeperThanRevision(t *testing.T) {
-	_, cs := loadtest.Embedded(t, 1)
+	cs := loadtest.Embedded(t, 1)
 	before := loadtest.Revision(t, cs[0])
 	for _, o := range []watch.Options{{History: before + 1}, {FromRev: before + 5}} {
 		o.Keys, o.Watchers, o.Streams, o.Scope = loadtest.Keys(10), 2, 1, watch.ScopePrefix
