@@ -45,6 +45,7 @@ type Workload struct {
 	Lease            *LeaseExpiry        `json:"lease_expiry,omitempty"` // the lease workload's expiry burst
 	Watch            *WatchStats         `json:"watch,omitempty"`        // bench watch: delivery and integrity
 	Quota            *QuotaStats         `json:"quota,omitempty"`        // bench quota: fill and recovery steps
+	Capacity         *Capacity           `json:"capacity,omitempty"`     // --find-max: the capacity search
 	Series           []SeriesPoint       `json:"series"`
 	Warnings         []string            `json:"warnings,omitempty"`
 }

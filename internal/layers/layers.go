@@ -36,6 +36,7 @@ var Of = map[string]int{
 	"engine":            4,
 	"workloads":         5,
 	"probes":            5,
+	"capacity":          5, // the capacity search: pure, steps measured by the caller
 	"workloads/k8s":     6,
 	"workloads/watch":   6,
 	"internal/loadtest": 6, // tests: clients, keys and a put workload for the engine's and the kinds' tests

@@ -1,0 +1,249 @@
+// Package capacity finds the most load an etcd carries within a latency
+// SLO: an open-loop search over rates (or, for the Kubernetes profile,
+// over cluster sizes) that ramps until a step fails, bisects between the
+// last pass and the first fail, and confirms the best pass once. It is
+// pure: the caller measures each step (runner does, on the engine) and the
+// search decides what to try next and why it stopped.
+package capacity
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/etcdtune/etcdtune/fault"
+	"github.com/etcdtune/etcdtune/result"
+)
+
+// Sample is what one step measured. Latencies are from the intended send
+// time (the queue a rate past the capacity builds shows in them); the
+// service time is from the actual send, to tell a slow server from a
+// generator that could not send.
+type Sample struct {
+	Target, Achieved     float64 // requests/s asked and done in the window
+	P50Ms, P99Ms, P999Ms float64
+	ServiceP99Ms         float64
+	Ops, Errors          int64
+	// Generator is why etcdtune itself could not keep the schedule, if it
+	// could not (the in-flight bound reached, sends late, its CPU busy);
+	// empty when it kept it.
+	Generator string
+}
+
+// minAchieved is the share of the target a step must achieve to pass:
+// below it the server (or the generator) fell behind the schedule.
+const minAchieved = 0.99
+
+// Judge says whether a step met the SLO and, if not, why and which stop
+// reason its failure stands for. The generator is blamed only when the
+// server's own service time met the SLO: a server past its capacity makes
+// the generator wait for it too, and that is the server's limit.
+func Judge(slo result.SLO, s Sample) result.CapacityStep {
+	st := result.CapacityStep{TargetRate: s.Target, AchievedRate: s.Achieved, P50Ms: s.P50Ms, P99Ms: s.P99Ms,
+		P999Ms: s.P999Ms, Ops: s.Ops, Errors: s.Errors}
+	fail := func(reason, why string) result.CapacityStep {
+		st.LimitedBy, st.Why = reason, why
+		return st
+	}
+	if total := s.Ops + s.Errors; total > 0 && float64(s.Errors)/float64(total) > slo.ErrorRate {
+		return fail(result.LimitedByErrors, fmt.Sprintf("%.2f%% of requests failed, over %g%%", 100*float64(s.Errors)/float64(total), 100*slo.ErrorRate))
+	}
+	serviceOK := slo.P99Ms == 0 || s.ServiceP99Ms <= slo.P99Ms
+	if s.Generator != "" && serviceOK {
+		return fail(result.LimitedByGenerator, "the generator could not keep the schedule: "+s.Generator)
+	}
+	for _, l := range []struct {
+		name       string
+		got, limit float64
+	}{{"p50", s.P50Ms, slo.P50Ms}, {"p99", s.P99Ms, slo.P99Ms}, {"p99.9", s.P999Ms, slo.P999Ms}} {
+		if l.limit > 0 && l.got > l.limit {
+			return fail(result.LimitedBySLO, fmt.Sprintf("%s %.1f ms over %g ms", l.name, l.got, l.limit))
+		}
+	}
+	if s.Target > 0 && s.Achieved < minAchieved*s.Target {
+		if s.Generator != "" {
+			return fail(result.LimitedByGenerator, fmt.Sprintf("achieved %.0f of %.0f/s: %s", s.Achieved, s.Target, s.Generator))
+		}
+		return fail(result.LimitedBySLO, fmt.Sprintf("achieved %.0f of %.0f/s: the server fell behind", s.Achieved, s.Target))
+	}
+	st.Pass = true
+	return st
+}
+
+// Options bound a search.
+type Options struct {
+	StartRate float64 // the first step's rate (> 0)
+	MaxRate   float64 // the search never goes above it (0: no bound)
+	// Precision is where the bisection stops: the gap between the best
+	// pass and the first fail, relative to the fail, in (0, 0.5].
+	Precision float64
+	MaxSteps  int // steps in all, confirmations included (> 0)
+}
+
+// DefaultPrecision is --precision's default: 5%.
+const DefaultPrecision = 0.05
+
+// Validate checks the options before any load.
+func (o Options) Validate() error {
+	switch {
+	case !(o.StartRate > 0) || math.IsInf(o.StartRate, 0):
+		return fault.Inputf("--start-rate must be positive, got %v", o.StartRate)
+	case o.MaxRate < 0 || math.IsNaN(o.MaxRate):
+		return fault.Inputf("--max-rate must not be negative, got %v", o.MaxRate)
+	case o.MaxRate > 0 && o.MaxRate < o.StartRate:
+		return fault.Inputf("--max-rate %v is below --start-rate %v", o.MaxRate, o.StartRate)
+	case !(o.Precision > 0 && o.Precision <= 0.5):
+		return fault.Inputf("--precision must be in (0, 50%%], got %v%%", o.Precision*100)
+	case o.MaxSteps < 2:
+		return fault.Inputf("--max-steps must be at least 2 (a step and its confirmation), got %d", o.MaxSteps)
+	}
+	return nil
+}
+
+// Measure runs one step at rate and returns what it measured. It starts
+// from a settled server: the previous step's backlog drained.
+type Measure func(ctx context.Context, rate float64) (Sample, error)
+
+// Search finds the highest rate that passes Judge. It doubles the rate
+// from StartRate until a step fails, bisects between the last pass and the
+// first fail to Precision, then re-runs the best pass once: a confirmation
+// that fails is a fail (noise on a shared machine must not make the
+// figure), and the bisection goes on below it. ctx ending stops it with
+// what it found so far. The result's LimitedBy is the reason of the fail
+// that bounds the figure, or max-rate when every step up to MaxRate
+// passed, or max-steps when the steps ran out first.
+func Search(ctx context.Context, o Options, slo result.SLO, measure Measure) (*result.Capacity, error) {
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	s := &search{o: o, slo: slo, measure: measure, started: time.Now()}
+	c, err := s.run(ctx)
+	c.DurationS = time.Since(s.started).Seconds()
+	return c, err
+}
+
+type search struct {
+	o       Options
+	slo     result.SLO
+	measure Measure
+	started time.Time
+	steps   []result.CapacityStep
+	passes  []float64 // rates that passed, confirmed or not
+}
+
+// step measures rate and records it.
+func (s *search) step(ctx context.Context, rate float64, confirm bool) (result.CapacityStep, error) {
+	smp, err := s.measure(ctx, rate)
+	if err != nil {
+		return result.CapacityStep{}, err
+	}
+	st := Judge(s.slo, smp)
+	st.Confirm = confirm
+	s.steps = append(s.steps, st)
+	if st.Pass {
+		s.passes = append(s.passes, rate)
+	}
+	return st, nil
+}
+
+func (s *search) left() bool { return len(s.steps) < s.o.MaxSteps }
+
+func (s *search) run(ctx context.Context) (*result.Capacity, error) {
+	c := &result.Capacity{SLO: s.slo, Precision: s.o.Precision}
+	lo, hi, failed, err := s.ramp(ctx)
+	if err == nil && failed.LimitedBy != "" {
+		lo, hi, failed, err = s.bisect(ctx, lo, hi, failed)
+	}
+	c.Steps = s.steps
+	if err != nil && ctx.Err() == nil {
+		return c, err
+	}
+	// Confirm the best pass. A confirmation that fails is a fail: the
+	// next lower rate that passed is confirmed instead, rather than new
+	// rates in between, which could pass by the same luck.
+	for lo > 0 && ctx.Err() == nil && s.left() {
+		st, err := s.step(ctx, lo, true)
+		if err != nil {
+			break
+		}
+		if st.Pass {
+			c.Confirmed = true
+			break
+		}
+		hi, failed = lo, st
+		lo = s.bestPassBelow(hi)
+	}
+	if hi > 0 {
+		c.Precision = (hi - lo) / hi
+	}
+	c.Steps = s.steps
+	c.MaxRateOpsS = lo
+	switch {
+	case failed.LimitedBy != "":
+		c.LimitedBy = failed.LimitedBy
+	case s.o.MaxRate > 0 && lo >= s.o.MaxRate:
+		c.LimitedBy = result.LimitedByMaxRate
+	default:
+		c.LimitedBy = LimitedByMaxSteps
+	}
+	c.LowerBound = c.LimitedBy != result.LimitedBySLO && c.LimitedBy != result.LimitedByErrors
+	return c, nil
+}
+
+// LimitedByMaxSteps: the step budget ran out before a step failed or the
+// bisection closed in: the figure is a lower bound.
+const LimitedByMaxSteps = "max-steps"
+
+// ramp doubles the rate until a step fails (returned with the last pass as
+// lo and the failing rate as hi) or MaxRate passes.
+func (s *search) ramp(ctx context.Context) (lo, hi float64, failed result.CapacityStep, err error) {
+	rate := s.o.StartRate
+	for s.left() && ctx.Err() == nil {
+		st, err := s.step(ctx, rate, false)
+		if err != nil {
+			return lo, 0, result.CapacityStep{}, err
+		}
+		if !st.Pass {
+			return lo, rate, st, nil
+		}
+		lo = rate
+		if s.o.MaxRate > 0 && rate >= s.o.MaxRate {
+			return lo, 0, result.CapacityStep{}, nil
+		}
+		rate *= 2
+		if s.o.MaxRate > 0 {
+			rate = math.Min(rate, s.o.MaxRate)
+		}
+	}
+	return lo, 0, result.CapacityStep{}, ctx.Err()
+}
+
+// bisect narrows [lo, hi) until the gap is within Precision of hi. failed
+// is the step at hi; it is replaced whenever a lower rate fails.
+func (s *search) bisect(ctx context.Context, lo, hi float64, failed result.CapacityStep) (float64, float64, result.CapacityStep, error) {
+	for hi-lo > s.o.Precision*hi && s.left() && ctx.Err() == nil {
+		mid := (lo + hi) / 2
+		st, err := s.step(ctx, mid, false)
+		if err != nil {
+			return lo, hi, failed, err
+		}
+		if st.Pass {
+			lo = mid
+		} else {
+			hi, failed = mid, st
+		}
+	}
+	return lo, hi, failed, ctx.Err()
+}
+
+// bestPassBelow is the highest rate under hi that passed, 0 if none.
+func (s *search) bestPassBelow(hi float64) float64 {
+	best := 0.0
+	for _, r := range s.passes {
+		if r < hi && r > best {
+			best = r
+		}
+	}
+	return best
+}

@@ -1,0 +1,123 @@
+package capacity
+
+import (
+	"context"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/etcdtune/etcdtune/fault"
+	"github.com/etcdtune/etcdtune/result"
+)
+
+// server is a synthetic curve for the search's own logic (the searches
+// against real etcd are runner's and cmd's tests): below capacity the p99
+// is flat, above it the queue grows with the excess.
+func server(capacity float64) Measure {
+	return func(_ context.Context, rate float64) (Sample, error) {
+		s := Sample{Target: rate, Achieved: rate, P50Ms: 1, P99Ms: 5, P999Ms: 8, ServiceP99Ms: 5, Ops: int64(rate)}
+		if rate > capacity {
+			s.P99Ms, s.P999Ms = 5+1000*(rate-capacity)/capacity, 2000
+			s.Achieved = capacity
+		}
+		return s, nil
+	}
+}
+
+var testSLO = result.SLO{P99Ms: 25, P999Ms: 100, ErrorRate: 0.001}
+
+func TestSearchFindsTheKnee(t *testing.T) {
+	c, err := Search(t.Context(), Options{StartRate: 100, Precision: 0.05, MaxSteps: 20}, testSLO, server(1000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MaxRateOpsS < 950 || c.MaxRateOpsS > 1000 || c.LimitedBy != result.LimitedBySLO || c.LowerBound || !c.Confirmed {
+		t.Errorf("found %v limited by %s (lower bound %v, confirmed %v), want 950-1000 by slo", c.MaxRateOpsS, c.LimitedBy, c.LowerBound, c.Confirmed)
+	}
+	last := c.Steps[len(c.Steps)-1]
+	if !last.Confirm || !last.Pass || last.TargetRate != c.MaxRateOpsS {
+		t.Errorf("the last step must confirm the figure: %+v", last)
+	}
+	for _, st := range c.Steps {
+		if st.Pass == (st.TargetRate > 1000) {
+			t.Errorf("step at %v judged pass=%v (%s)", st.TargetRate, st.Pass, st.Why)
+		}
+	}
+}
+
+func TestSearchStopReasons(t *testing.T) {
+	ctx := t.Context()
+	// Every step up to --max-rate passes: a lower bound.
+	c, _ := Search(ctx, Options{StartRate: 100, MaxRate: 500, Precision: 0.05, MaxSteps: 20}, testSLO, server(1e9))
+	if c.MaxRateOpsS != 500 || c.LimitedBy != result.LimitedByMaxRate || !c.LowerBound {
+		t.Errorf("max-rate: %v %s lower bound %v", c.MaxRateOpsS, c.LimitedBy, c.LowerBound)
+	}
+	// The generator falls behind while the server answers fast.
+	gen := func(_ context.Context, rate float64) (Sample, error) {
+		s := Sample{Target: rate, Achieved: math.Min(rate, 300), P99Ms: 5, ServiceP99Ms: 5, Ops: 100}
+		if rate > 300 {
+			s.P99Ms, s.Generator = 900, "the in-flight bound (4) was reached by 812 sends"
+		}
+		return s, nil
+	}
+	c, _ = Search(ctx, Options{StartRate: 100, Precision: 0.05, MaxSteps: 20}, testSLO, gen)
+	if c.LimitedBy != result.LimitedByGenerator || !c.LowerBound || c.MaxRateOpsS > 300 || c.MaxRateOpsS < 280 {
+		t.Errorf("generator: %v %s lower bound %v", c.MaxRateOpsS, c.LimitedBy, c.LowerBound)
+	}
+	// Errors past the SLO's share.
+	errs := func(_ context.Context, rate float64) (Sample, error) {
+		s := Sample{Target: rate, Achieved: rate, P99Ms: 5, ServiceP99Ms: 5, Ops: 1000}
+		if rate > 400 {
+			s.Errors = 10
+		}
+		return s, nil
+	}
+	c, _ = Search(ctx, Options{StartRate: 100, Precision: 0.05, MaxSteps: 20}, testSLO, errs)
+	if c.LimitedBy != result.LimitedByErrors || c.MaxRateOpsS > 400 || c.MaxRateOpsS < 380 {
+		t.Errorf("errors: %v %s", c.MaxRateOpsS, c.LimitedBy)
+	}
+	// The budget runs out while ramping.
+	c, _ = Search(ctx, Options{StartRate: 100, Precision: 0.05, MaxSteps: 3}, testSLO, server(1e9))
+	if c.LimitedBy != LimitedByMaxSteps || !c.LowerBound || len(c.Steps) != 3 {
+		t.Errorf("max-steps: %v %s %d steps", c.MaxRateOpsS, c.LimitedBy, len(c.Steps))
+	}
+}
+
+// A pass that does not hold when re-run is not the figure: the search goes
+// on below it.
+func TestSearchConfirmationCatchesALuckyStep(t *testing.T) {
+	seen := map[float64]int{}
+	flaky := func(ctx context.Context, rate float64) (Sample, error) {
+		seen[rate]++
+		capacity := 1000.0
+		if rate > 800 && seen[rate] > 1 { // 800-1000 passed once by luck
+			capacity = 800
+		}
+		return server(capacity)(ctx, rate)
+	}
+	c, _ := Search(t.Context(), Options{StartRate: 100, Precision: 0.05, MaxSteps: 30}, testSLO, flaky)
+	if !c.Confirmed || c.MaxRateOpsS > 800 || c.MaxRateOpsS < 700 {
+		t.Errorf("found %v (confirmed %v) after a lucky pass; want at most the 800 that holds", c.MaxRateOpsS, c.Confirmed)
+	}
+}
+
+func TestParseSLO(t *testing.T) {
+	s, err := ParseSLO("p99=10ms, errors=1%", DefaultSLO("put"))
+	if err != nil || s.P99Ms != 10 || s.P999Ms != 100 || s.ErrorRate != 0.01 || !strings.Contains(s.Source, "--slo") {
+		t.Errorf("%+v %v", s, err)
+	}
+	if d := Describe(s); d != "p99=10ms,p999=100ms,errors=1%" {
+		t.Errorf("Describe: %s", d)
+	}
+	for _, bad := range []string{"p99", "p99=fast", "p99=-1ms", "p95=10ms", "errors=5", "errors=100%", "errors=NaN%"} {
+		if _, err := ParseSLO(bad, writeSLO); !fault.Is(err, fault.BadInput) {
+			t.Errorf("--slo %s: %v, want bad input", bad, err)
+		}
+	}
+	for _, o := range []Options{{StartRate: 0, Precision: 0.05, MaxSteps: 5}, {StartRate: 10, Precision: 0, MaxSteps: 5},
+		{StartRate: 10, Precision: 0.6, MaxSteps: 5}, {StartRate: 10, Precision: 0.05, MaxSteps: 1}, {StartRate: 10, MaxRate: 5, Precision: 0.05, MaxSteps: 5}} {
+		if !fault.Is(o.Validate(), fault.BadInput) {
+			t.Errorf("%+v must be bad input", o)
+		}
+	}
+}
