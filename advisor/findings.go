@@ -52,6 +52,13 @@ type Findings struct {
 	LoadErrors        *Measure // of those, failed
 	LeaderChanges     *Measure // leader changes seen by any member during the load
 
+	// Capacity: the highest write rate within the SLO that a capacity
+	// search found (LowerBound: the generator's or the search's limit,
+	// not the server's), and the Kubernetes nodes the node search found.
+	WriteCapacityOpsS       *Measure
+	WriteCapacityLowerBound bool
+	K8sMaxNodes             *Measure
+
 	// Database.
 	DBSizeBytes      *Measure
 	DBInUseBytes     *Measure

@@ -40,10 +40,11 @@ const (
 	srcCheckPerf          = "etcdctl check perf (etcdctl/ctlv3/command/check.go): 90% of the target rate, slowest request 500 ms"
 )
 
-// RunVerdicts are the verdicts only a sizing run can give: throughput
-// against the preset's target, write latency, and stability.
+// RunVerdicts are the verdicts only a sizing run can give: the capacity
+// (first: it is the headline), throughput against the preset's target,
+// write latency, and stability.
 func RunVerdicts(f Findings) []result.Verdict {
-	return []result.Verdict{ThroughputVerdict(f), LatencyVerdict(f), StabilityVerdict(f)}
+	return []result.Verdict{CapacityVerdict(f), ThroughputVerdict(f), LatencyVerdict(f), StabilityVerdict(f)}
 }
 
 // ThroughputVerdict judges the write rate achieved against the target.

@@ -84,6 +84,7 @@ func loadFindings(f *advisor.Findings, r *result.Result) {
 			f.WriteRateOpsS = advisor.M(w.TargetRate, "the target rate of "+src)
 		}
 	}
+	capacityFindings(f, r.Workloads)
 	if reqs > 0 {
 		f.LoadRequests, f.LoadErrors = advisor.M(float64(reqs), "all workloads"), advisor.M(float64(errs), "all workloads")
 	}
@@ -96,6 +97,28 @@ func loadFindings(f *advisor.Findings, r *result.Result) {
 		}
 		if seen {
 			f.LeaderChanges = advisor.M(changes, fmt.Sprintf("etcd_server_leader_changes_seen_total over %.0f s", c.Window.WindowS))
+		}
+	}
+}
+
+// capacityFindings takes what capacity searches found: the put workload's
+// write capacity, and the Kubernetes profile's nodes.
+func capacityFindings(f *advisor.Findings, wls []*result.Workload) {
+	for _, w := range wls {
+		c := w.Capacity
+		if c == nil {
+			continue
+		}
+		src := fmt.Sprintf("%s --find-max, limited by %s", w.Name, c.LimitedBy)
+		if c.Confirmed {
+			src += ", confirmed"
+		}
+		switch {
+		case w.Name == "k8s" && c.MaxNodes > 0:
+			f.K8sMaxNodes = advisor.M(float64(c.MaxNodes), src+", broke on "+orNone(c.BrokeKind))
+		case w.Name == "put" && c.MaxRateOpsS > 0:
+			f.WriteCapacityOpsS = advisor.M(c.MaxRateOpsS, src)
+			f.WriteCapacityLowerBound = c.LowerBound
 		}
 	}
 }
