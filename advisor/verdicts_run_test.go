@@ -57,3 +57,31 @@ func TestRunVerdicts(t *testing.T) {
 		})
 	}
 }
+
+func TestCapacityVerdict(t *testing.T) {
+	target := M(150, "the run's target rate")
+	cases := []struct {
+		name  string
+		f     Findings
+		level string
+	}{
+		{"not measured", Findings{WriteTargetOpsS: target}, ""},
+		{"twice the plan", Findings{WriteTargetOpsS: target, WriteCapacityOpsS: M(300, "put --find-max")}, result.Pass},
+		{"just the plan", Findings{WriteTargetOpsS: target, WriteCapacityOpsS: M(160, "put --find-max")}, result.Warn},
+		{"below the plan", Findings{WriteTargetOpsS: target, WriteCapacityOpsS: M(100, "put --find-max")}, result.Fail},
+		{"a lower bound below the plan", Findings{WriteTargetOpsS: target, WriteCapacityOpsS: M(100, "put --find-max"), WriteCapacityLowerBound: true}, result.Warn},
+		{"fewer nodes than planned", Findings{WriteTargetOpsS: target, WriteCapacityOpsS: M(3000, "put --find-max"),
+			K8sMaxNodes: M(40, "k8s --find-max"), Nodes: 50, PodsPerNode: 30}, result.Fail},
+		{"the planned nodes", Findings{WriteTargetOpsS: target, WriteCapacityOpsS: M(3000, "put --find-max"),
+			K8sMaxNodes: M(80, "k8s --find-max"), Nodes: 50, PodsPerNode: 30}, result.Pass},
+	}
+	for _, c := range cases {
+		v := CapacityVerdict(c.f)
+		if v.Level != c.level || v.Area != "capacity" {
+			t.Errorf("%s: %s %q (%s), want %q", c.name, v.Area, v.Level, v.Reason, c.level)
+		}
+		if c.f.WriteCapacityLowerBound && !strings.Contains(v.Reason, "lower bound") {
+			t.Errorf("%s: a lower bound must say so: %s", c.name, v.Reason)
+		}
+	}
+}
