@@ -94,7 +94,7 @@ func capacityChart(i int, wl *result.Workload) (*Chart, error) {
 				return nil, err
 			}
 		}
-		if err := addVSegment(thr, at, 0, 100, ""); err != nil {
+		if err := addVSegment(thr, at, thr.Y.Min, thr.Y.Max, ""); err != nil {
 			return nil, err
 		}
 	}
@@ -178,12 +178,14 @@ func kneeLatency(p *plot.Plot, steps []result.CapacityStep, x func(result.Capaci
 // with the share a step needs to pass.
 func kneeAchieved(p *plot.Plot, steps []result.CapacityStep, x func(result.CapacityStep) float64, lo, hi float64) error {
 	var line, fails plotter.XYs
+	least := 100.0
 	for _, s := range steps {
 		if s.Confirm || s.TargetRate <= 0 || x(s) <= 0 {
 			continue
 		}
 		pt := plotter.XY{X: x(s), Y: 100 * s.AchievedRate / s.TargetRate}
 		line = append(line, pt)
+		least = math.Min(least, pt.Y)
 		if !s.Pass {
 			fails = append(fails, pt)
 		}
@@ -199,7 +201,9 @@ func kneeAchieved(p *plot.Plot, steps []result.CapacityStep, x func(result.Capac
 	if err := addHLine(p, achievedPassPct, fmt.Sprintf("%d%%: a step's minimum", achievedPassPct), thresholdColor, lo, hi); err != nil {
 		return err
 	}
-	p.Y.Min, p.Y.Max = 0, math.Max(p.Y.Max, 105)
+	// The axis starts near the worst step, not at 0: the steps that kept
+	// the schedule would otherwise be one flat line under the 99% line.
+	p.Y.Min, p.Y.Max = math.Max(0, math.Min(90, 10*math.Floor((least-5)/10))), math.Max(p.Y.Max, 101)
 	return nil
 }
 

@@ -75,15 +75,16 @@ func spectrumChart(wls []*result.Workload) (*Chart, error) {
 // the maximum.
 func addSpectrumLine(p *plot.Plot, h *hdr.Histogram, label string, c color.Color, dashed bool) error {
 	last := math.Min(spectrumNines, math.Log10(float64(h.TotalCount())))
+	floor := math.Max(float64(h.Min()), 1)
 	var xys plotter.XYs
 	for x := 0.0; x <= last+1e-9; x += 0.02 {
 		pct := 100 * (1 - math.Pow(10, -x))
-		// A log axis cannot show 0: a sub-microsecond value is drawn at
-		// the histogram's floor of 1 µs.
-		xys = append(xys, plotter.XY{X: x, Y: math.Max(float64(h.ValueAtPercentile(pct)), 1) / 1000})
+		// The 0th percentile reads 0 from the histogram, which a log axis
+		// cannot show: no value is below the fastest request.
+		xys = append(xys, plotter.XY{X: x, Y: math.Max(float64(h.ValueAtPercentile(pct)), floor) / 1000})
 	}
 	// The maximum closes the line, so the worst request is on the chart.
-	xys = append(xys, plotter.XY{X: last, Y: math.Max(float64(h.Max()), 1) / 1000})
+	xys = append(xys, plotter.XY{X: last, Y: math.Max(float64(h.Max()), floor) / 1000})
 	l, err := plotter.NewLine(xys)
 	if err != nil {
 		return fmt.Errorf("spectrum %s: %w", label, err)
