@@ -39,16 +39,23 @@ func withCapacity(t *testing.T) *result.Result {
 	return r
 }
 
-func TestCapacityLeadsTheReport(t *testing.T) {
-	r := withCapacity(t)
+// assertKneeFirst fails unless the first chart of r is the knee chart
+// file, drawn.
+func assertKneeFirst(t *testing.T, r *result.Result, file string) {
+	t.Helper()
 	charts, err := Charts(r)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(charts) == 0 || charts[0].File != "workload-2-put-capacity.png" {
-		t.Fatalf("first chart %v, want the knee chart", charts)
+	if len(charts) == 0 || charts[0].File != file {
+		t.Fatalf("first chart %v, want the knee chart %s", charts, file)
 	}
-	reporttest.AssertDrawnPNG(t, charts[0].File, charts[0].PNG, 600)
+	reporttest.AssertDrawnPNG(t, file, charts[0].PNG, 600)
+}
+
+func TestCapacityLeadsTheReport(t *testing.T) {
+	r := withCapacity(t)
+	assertKneeFirst(t, r, "workload-2-put-capacity.png")
 	var b bytes.Buffer
 	if err := WriteHTML(&b, r); err != nil {
 		t.Fatal(err)
@@ -121,23 +128,9 @@ func TestKubernetesCapacity(t *testing.T) {
 	r := fixedResult(t)
 	r.Workloads = r.Workloads[:1]
 	r.Workloads[0].Name = "k8s"
-	r.Workloads[0].Capacity = &result.Capacity{MaxRateOpsS: 410, LimitedBy: result.LimitedByGenerator, LowerBound: true,
-		SLO: capacity.DefaultSLO("k8s"), MaxNodes: 2000, PodsPerNode: 30, Burst: 2, BrokeKind: "list pods", DBSizeBytes: 310e6,
-		Steps: []result.CapacityStep{
-			{Nodes: 500, TargetRate: 100, AchievedRate: 100, P50Ms: 2, P99Ms: 20, Pass: true, Ops: 300},
-			{Nodes: 1000, TargetRate: 205, AchievedRate: 204, P50Ms: 3, P99Ms: 40, Pass: true, Ops: 600},
-			{Nodes: 2000, TargetRate: 410, AchievedRate: 409, P50Ms: 5, P99Ms: 80, Pass: true, Ops: 1200},
-			{Nodes: 4000, TargetRate: 820, AchievedRate: 700, P50Ms: 9, P99Ms: 90, Ops: 2100, Errors: 3,
-				Why: "achieved 700/s of 820/s: late sends", LimitedBy: result.LimitedByGenerator},
-		}}
-	charts, err := Charts(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(charts) == 0 || charts[0].File != "workload-1-k8s-capacity.png" {
-		t.Fatalf("first chart %v, want the knee chart", charts)
-	}
-	reporttest.AssertDrawnPNG(t, charts[0].File, charts[0].PNG, 600)
+	r.Workloads[0].Capacity = k8sCapacity()
+
+	assertKneeFirst(t, r, "workload-1-k8s-capacity.png")
 	var h, m bytes.Buffer
 	if err := WriteHTML(&h, r); err != nil {
 		t.Fatal(err)
@@ -163,4 +156,17 @@ func TestKubernetesCapacity(t *testing.T) {
 	if !strings.Contains(m.String(), "3 (0.14%)") {
 		t.Error("a step's errors lack their share")
 	}
+}
+
+// k8sCapacity is a Kubernetes search the generator stopped.
+func k8sCapacity() *result.Capacity {
+	return &result.Capacity{MaxRateOpsS: 410, LimitedBy: result.LimitedByGenerator, LowerBound: true,
+		SLO: capacity.DefaultSLO("k8s"), MaxNodes: 2000, PodsPerNode: 30, Burst: 2, BrokeKind: "list pods", DBSizeBytes: 310e6,
+		Steps: []result.CapacityStep{
+			{Nodes: 500, TargetRate: 100, AchievedRate: 100, P50Ms: 2, P99Ms: 20, Pass: true, Ops: 300},
+			{Nodes: 1000, TargetRate: 205, AchievedRate: 204, P50Ms: 3, P99Ms: 40, Pass: true, Ops: 600},
+			{Nodes: 2000, TargetRate: 410, AchievedRate: 409, P50Ms: 5, P99Ms: 80, Pass: true, Ops: 1200},
+			{Nodes: 4000, TargetRate: 820, AchievedRate: 700, P50Ms: 9, P99Ms: 90, Ops: 2100, Errors: 3,
+				Why: "achieved 700/s of 820/s: late sends", LimitedBy: result.LimitedByGenerator},
+		}}
 }

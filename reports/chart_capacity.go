@@ -82,15 +82,8 @@ func capacityChart(i int, wl *result.Workload) (*Chart, error) {
 		return nil, err
 	}
 	if at := capacityX(c); at > 0 {
-		name := fmt.Sprintf("capacity %s/s (limited by %s)", rate(c.MaxRateOpsS), c.LimitedBy)
-		if nodes {
-			name = fmt.Sprintf("capacity %d nodes (limited by %s)", c.MaxNodes, c.LimitedBy)
-		}
-		if c.LowerBound {
-			name += ", a lower bound"
-		}
 		if yHi > 0 {
-			if err := addVSegment(lat, at, yLo, yHi, name); err != nil {
+			if err := addVSegment(lat, at, yLo, yHi, capacityLabel(c)); err != nil {
 				return nil, err
 			}
 		}
@@ -215,17 +208,44 @@ func capacityX(c *result.Capacity) float64 {
 	return c.MaxRateOpsS
 }
 
-// addVSegment draws a solid vertical line at x from y0 to y1, named in
-// the legend unless name is empty.
-func addVSegment(p *plot.Plot, x, y0, y1 float64, name string) error {
+// capacityLabel is the text beside the capacity line: the figure and what
+// stopped the search.
+func capacityLabel(c *result.Capacity) string {
+	figure := fmt.Sprintf("capacity %s/s", rate(c.MaxRateOpsS))
+	if c.MaxNodes > 0 {
+		figure = fmt.Sprintf("capacity %d nodes", c.MaxNodes)
+	}
+	why := "limited by " + c.LimitedBy
+	if c.LowerBound {
+		why += ", a lower bound"
+	}
+	return figure + "\n(" + why + ")"
+}
+
+// addVSegment draws a solid vertical line at x from y0 to y1 and, unless
+// label is empty, writes label left of its top: the passing steps, left
+// of the capacity, are low there, the failing ones are right of it.
+func addVSegment(p *plot.Plot, x, y0, y1 float64, label string) error {
 	l, err := plotter.NewLine(plotter.XYs{{X: x, Y: y0}, {X: x, Y: y1}})
 	if err != nil {
 		return err
 	}
 	l.Color, l.Width = colorAt(2), vg.Points(2)
 	p.Add(l)
-	if name != "" {
-		p.Legend.Add(name, l)
+	if label == "" {
+		return nil
 	}
+	p.Legend.Add("capacity found", l)
+	t, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: x, Y: y1}}, Labels: []string{label}})
+	if err != nil {
+		return err
+	}
+	for i := range t.TextStyle {
+		t.TextStyle[i].XAlign, t.TextStyle[i].YAlign = draw.XRight, draw.YTop
+		t.TextStyle[i].Font.Size = vg.Points(10)
+		t.TextStyle[i].Color = colorAt(2)
+	}
+	t.Offset = vg.Point{X: -vg.Points(4)}
+	p.Add(t)
 	return nil
 }
