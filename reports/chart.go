@@ -24,7 +24,8 @@ type Chart struct {
 
 // Charts draws every chart the result has the data for: a bench result
 // without probes gets its latency charts only, a probe-only result its
-// disk and network charts only.
+// disk and network charts only. The knee charts of capacity searches come
+// first.
 func Charts(r *result.Result) ([]Chart, error) {
 	var out []Chart
 	add := func(c *Chart, err error) error {
@@ -35,6 +36,12 @@ func Charts(r *result.Result) ([]Chart, error) {
 			out = append(out, *c)
 		}
 		return nil
+	}
+	// The capacity leads: it is the answer of a sizing run.
+	for i, wl := range r.Workloads {
+		if err := add(capacityChart(i, wl)); err != nil {
+			return nil, err
+		}
 	}
 	if err := add(spectrumChart(r.Workloads)); err != nil {
 		return nil, err
@@ -89,25 +96,42 @@ func newPlot(title, x, y string) *plot.Plot {
 	p.Title.Text = title
 	p.X.Label.Text = x
 	p.Y.Label.Text = y
-	p.Legend.Top = true
-	p.Legend.Left = true
+	p.Legend.TextStyle.Font.Size = vg.Points(10)
+	p.Legend.Padding = vg.Points(3) // room for a glyph between two entries
 	p.X.Tick.Marker = plainTicks{}
 	p.Y.Tick.Marker = plainTicks{}
 	return p
 }
 
 // renderPNG draws plots stacked top to bottom, sharing one x alignment,
-// into a PNG.
+// into a PNG. Each plot's legend goes into a column right of the data,
+// level with its plot: inside the data area a legend covers the lines it
+// names, and the legends of two plots can run into each other.
 func renderPNG(height vg.Length, plots ...*plot.Plot) ([]byte, error) {
 	img := vgimg.NewWith(vgimg.UseWH(chartWidth, height), vgimg.UseDPI(chartDPI), vgimg.UseBackgroundColor(color.White))
 	dc := draw.New(img)
+	legends := make([]plot.Legend, len(plots))
+	var legendW vg.Length
+	for i, p := range plots {
+		legends[i] = p.Legend
+		legends[i].Top, legends[i].Left = true, true
+		if w := legends[i].Rectangle(dc).Size().X; w > 0 {
+			legendW = max(legendW, w+legendGap)
+		}
+		p.Legend = plot.NewLegend() // drawn beside the plot, not by it
+	}
 	rows := make([][]*plot.Plot, len(plots))
 	for i, p := range plots {
 		rows[i] = []*plot.Plot{p}
 	}
-	canvases := plot.Align(rows, draw.Tiles{Rows: len(plots), Cols: 1, PadY: vg.Centimeter / 2}, dc)
+	area := draw.Crop(dc, 0, -legendW, 0, 0)
+	canvases := plot.Align(rows, draw.Tiles{Rows: len(plots), Cols: 1, PadY: vg.Centimeter / 2}, area)
 	for i, p := range plots {
-		p.Draw(canvases[i][0])
+		c := canvases[i][0]
+		p.Draw(c)
+		strip := c
+		strip.Min.X, strip.Max.X = c.Max.X+legendGap, dc.Max.X
+		legends[i].Draw(strip)
 	}
 	var b bytes.Buffer
 	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(&b); err != nil {
@@ -115,6 +139,9 @@ func renderPNG(height vg.Length, plots ...*plot.Plot) ([]byte, error) {
 	}
 	return b.Bytes(), nil
 }
+
+// legendGap separates the data area from the legend column.
+const legendGap = vg.Millimeter * 3
 
 // decodeHistogram reads a histogram of the result file (µs), nil when
 // absent or empty.

@@ -38,7 +38,6 @@ func fsyncChart(f *result.Fsync) (*Chart, error) {
 	}
 	bins := logBins(h)
 	p := newPlot(fmt.Sprintf("fdatasync latency on %s (p99 %s ms)", f.Path, ms(f.P99)), "fdatasync latency (ms, log)", "% of fdatasyncs")
-	p.Legend.Left = false
 	p.X.Scale = plot.LogScale{}
 	p.X.Tick.Marker = logTicks125{}
 	hist := &plotter.Histogram{Bins: bins, FillColor: colorAt(0), Width: 1}
@@ -116,51 +115,76 @@ func addVLine(p *plot.Plot, x, y float64, name string) error {
 	return nil
 }
 
-// rttChart draws the round trips as bars: from this machine to each member
-// (p50 and p99 of the probe's timed requests) and between peers (etcd's
-// own mean and p99).
+// rttChart draws each round trip's spread: min, p50, mean, p90, p99 and
+// max of the client's timed requests to each member, one line per member
+// on a log axis, and etcd's own mean and p99 between peers. Bars of p50
+// and p99 said less: with one member they were two lonely bars, and the
+// tail (a max a hundred times the median) did not show.
 func rttChart(r *result.RTT) (*Chart, error) {
 	if r == nil || (len(r.Members) == 0 && len(r.Peers) == 0) {
 		return nil, nil
 	}
-	var names []string
-	var mid, tail plotter.Values
+	p := newPlot("Round-trip time by percentile", "", "ms (log)")
+	p.Y.Scale = plot.LogScale{}
+	p.Y.Tick.Marker = logTicks125{}
+	p.NominalX(rttColumns...)
+	lines := 0
 	for _, m := range r.Members {
-		names = append(names, "client to\n"+m.Endpoint)
-		mid, tail = append(mid, m.P50), append(tail, m.P99)
-	}
-	for _, peer := range r.Peers {
-		if peer.Observations == 0 {
+		l := m.LatencyMs
+		xys := rttPoints(map[int]float64{0: l.Min, 1: l.P50, 2: l.Mean, 3: l.P90, 4: l.P99, 5: l.Max})
+		if len(xys) == 0 {
 			continue
 		}
-		names = append(names, fmt.Sprintf("peer %s\nto %s", short(peer.From), short(peer.To)))
-		mid, tail = append(mid, peer.MeanMs), append(tail, peer.P99.Ms)
+		if err := addLinePoints(p, xys, "client to "+m.Endpoint, colorAt(lines)); err != nil {
+			return nil, err
+		}
+		lines++
 	}
-	if len(names) == 0 {
+	peers := 0
+	for _, peer := range r.Peers {
+		xys := rttPoints(map[int]float64{2: peer.MeanMs, 4: peer.P99.Ms})
+		if peer.Observations == 0 || len(xys) == 0 {
+			continue
+		}
+		if err := addLinePoints(p, xys, fmt.Sprintf("peer %s to %s", short(peer.From), short(peer.To)), colorAt(lines)); err != nil {
+			return nil, err
+		}
+		lines++
+		peers++
+	}
+	if lines == 0 {
 		return nil, nil
 	}
-	p := newPlot("Round-trip time", "", "ms")
-	w := vg.Points(min(40, 300/float64(len(names))))
-	for i, v := range []plotter.Values{mid, tail} {
-		bars, err := plotter.NewBarChart(v, w)
-		if err != nil {
-			return nil, fmt.Errorf("rtt chart: %w", err)
+	if peers > 0 {
+		if err := addHLine(p, peerRTTBoundMs, "50 ms: etcd's peer p99 bound", errorColor, 0, float64(len(rttColumns)-1)); err != nil {
+			return nil, err
 		}
-		bars.Color = colorAt(i)
-		bars.LineStyle.Width = 0
-		bars.Offset = w * vg.Length(2*i-1) / 2
-		p.Add(bars)
-		p.Legend.Add([]string{"p50 (client) / mean (peer)", "p99"}[i], bars)
 	}
-	p.NominalX(names...)
-	p.Y.Min = 0
 	png, err := renderPNG(chartHeight, p)
 	if err != nil {
 		return nil, err
 	}
 	return &Chart{File: "rtt.png", Title: "Network: round-trip time",
-		Caption: "Client bars: Maintenance.Status round trips from this machine to each member. Peer bars: etcd's own etcd_network_peer_round_trip_time_seconds (buckets doubling, so each figure is only known within its bucket); etcd wants peer p99 under 50 ms.",
+		Caption: "Client lines: Maintenance.Status round trips from this machine to each member, from the fastest to the slowest. Peer lines: etcd's own etcd_network_peer_round_trip_time_seconds, mean and p99 (buckets doubling, so each figure is only known within its bucket); etcd wants peer p99 under 50 ms.",
 		PNG:     png}, nil
+}
+
+// rttColumns are the x positions of the round-trip chart.
+var rttColumns = []string{"min", "p50", "mean", "p90", "p99", "max"}
+
+// peerRTTBoundMs is etcd's tuning guide's bound on the peer round trip.
+const peerRTTBoundMs = 50
+
+// rttPoints are the figures of one round trip at their columns, in column
+// order; a log axis cannot show 0, so a figure not measured is left out.
+func rttPoints(byColumn map[int]float64) plotter.XYs {
+	var xys plotter.XYs
+	for x := range rttColumns {
+		if v := byColumn[x]; v > 0 {
+			xys = append(xys, plotter.XY{X: float64(x), Y: v})
+		}
+	}
+	return xys
 }
 
 // short keeps a member ID readable on an axis.

@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"image/color"
+	"math"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -58,6 +59,9 @@ func seriesChart(i int, wl *result.Workload) (*Chart, error) {
 	plots := []*plot.Plot{thr}
 	height := chartHeight
 	if drawn > 0 {
+		// One time axis for both panels: a second sits above itself.
+		lo, hi := math.Min(lat.X.Min, thr.X.Min), math.Max(lat.X.Max, thr.X.Max)
+		lat.X.Min, lat.X.Max, thr.X.Min, thr.X.Max = lo, hi, lo, hi
 		plots = []*plot.Plot{lat, thr}
 		height = chartHeight * 3 / 2
 	}

@@ -24,7 +24,11 @@ const spectrumNines = 5
 // the service time (from the actual send); the gap between them is the
 // queueing a closed-loop benchmark would hide.
 func spectrumChart(wls []*result.Workload) (*Chart, error) {
-	p := newPlot("Latency by percentile", "percentile", "latency (ms)")
+	p := newPlot("Latency by percentile", "percentile", "latency (ms, log)")
+	// A log axis keeps a slow workload (a range of 200 ms at the tail)
+	// from flattening a fast one (puts of 2 ms) against the bottom.
+	p.Y.Scale = plot.LogScale{}
+	p.Y.Tick.Marker = logTicks125{}
 	lines := 0
 	for i, wl := range wls {
 		label := workloadLabel(i, wl)
@@ -57,13 +61,12 @@ func spectrumChart(wls []*result.Workload) (*Chart, error) {
 	}
 	p.X.Min, p.X.Max = 0, spectrumNines
 	p.X.Tick.Marker = percentileTicks{}
-	p.Y.Min = 0
 	png, err := renderPNG(chartHeight, p)
 	if err != nil {
 		return nil, err
 	}
 	return &Chart{File: "latency-spectrum.png", Title: "Latency by percentile",
-		Caption: "Each workload's latency at every percentile (log axis up to 99.999%). For open-loop runs the solid line is the latency from the intended send time (corrected for coordinated omission), the dashed line the service time from the actual send.",
+		Caption: "Each workload's latency at every percentile (log axis up to 99.999%; latency on a log axis too, so a slow workload does not flatten a fast one). For open-loop runs the solid line is the latency from the intended send time (corrected for coordinated omission), the dashed line the service time from the actual send.",
 		PNG:     png}, nil
 }
 
@@ -72,13 +75,16 @@ func spectrumChart(wls []*result.Workload) (*Chart, error) {
 // the maximum.
 func addSpectrumLine(p *plot.Plot, h *hdr.Histogram, label string, c color.Color, dashed bool) error {
 	last := math.Min(spectrumNines, math.Log10(float64(h.TotalCount())))
+	floor := math.Max(float64(h.Min()), 1)
 	var xys plotter.XYs
 	for x := 0.0; x <= last+1e-9; x += 0.02 {
 		pct := 100 * (1 - math.Pow(10, -x))
-		xys = append(xys, plotter.XY{X: x, Y: float64(h.ValueAtPercentile(pct)) / 1000})
+		// The 0th percentile reads 0 from the histogram, which a log axis
+		// cannot show: no value is below the fastest request.
+		xys = append(xys, plotter.XY{X: x, Y: math.Max(float64(h.ValueAtPercentile(pct)), floor) / 1000})
 	}
 	// The maximum closes the line, so the worst request is on the chart.
-	xys = append(xys, plotter.XY{X: last, Y: float64(h.Max()) / 1000})
+	xys = append(xys, plotter.XY{X: last, Y: math.Max(float64(h.Max()), floor) / 1000})
 	l, err := plotter.NewLine(xys)
 	if err != nil {
 		return fmt.Errorf("spectrum %s: %w", label, err)

@@ -24,7 +24,8 @@ func (plainTicks) Ticks(min, max float64) []plot.Tick {
 
 // logTicks125 labels a log axis at 1, 2 and 5 of each decade, so a chart
 // spanning one decade still has labels (plot.LogTicks labels only the
-// powers of ten).
+// powers of ten); on an axis shorter than that, which would keep one label
+// or none, every major tick is labelled.
 type logTicks125 struct{}
 
 // Ticks marks 1-2-5 steps between min and max, and minor ticks between.
@@ -33,6 +34,7 @@ func (logTicks125) Ticks(min, max float64) []plot.Tick {
 		return nil
 	}
 	var ticks []plot.Tick
+	labelled := 0
 	for e := math.Floor(math.Log10(min)); e <= math.Ceil(math.Log10(max)); e++ {
 		base := math.Pow(10, e)
 		for m := 1.0; m < 10; m++ {
@@ -43,8 +45,14 @@ func (logTicks125) Ticks(min, max float64) []plot.Tick {
 			t := plot.Tick{Value: v}
 			if m == 1 || m == 2 || m == 5 {
 				t.Label = strconv.FormatFloat(v, 'g', 4, 64)
+				labelled++
 			}
 			ticks = append(ticks, t)
+		}
+	}
+	if labelled < 2 {
+		for i := range ticks {
+			ticks[i].Label = strconv.FormatFloat(ticks[i].Value, 'g', 4, 64)
 		}
 	}
 	return ticks

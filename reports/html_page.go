@@ -19,7 +19,8 @@ type page struct {
 	Verdicts                  []result.Verdict
 	EtcdFlags, APIServerFlags string
 	Advice                    []result.Advice
-	Charts                    []chartView // the charts not of one workload
+	Capacity                  []capacityView // the workloads that had a capacity search
+	Charts                    []chartView    // the charts not of one workload
 	Workloads                 []workloadView
 	Facts                     []factGroup
 }
@@ -36,6 +37,14 @@ type workloadView struct {
 	Counters                  []fact
 	Warnings                  []string
 	Chart                     *chartView
+}
+
+// capacityView is a capacity search: its line, knee chart and steps.
+type capacityView struct {
+	Label, Line, Search string
+	Nodes               bool // a Kubernetes search: the table has the nodes column
+	Chart               *chartView
+	Steps               []stepRow
 }
 
 type latencyRow struct {
@@ -67,6 +76,15 @@ func newPage(r *result.Result, charts []Chart) page {
 	for _, f := range []string{"latency-spectrum.png", "fsync.png", "rtt.png"} {
 		if c, ok := byFile[f]; ok {
 			p.Charts = append(p.Charts, c)
+		}
+	}
+	for i, wl := range r.Workloads {
+		if c := wl.Capacity; c != nil {
+			v := capacityView{Label: workloadLabel(i, wl), Line: capacityLine(c), Search: capacitySearchLine(c), Nodes: c.MaxNodes > 0, Steps: stepRows(c)}
+			if c, ok := byFile[fmt.Sprintf("workload-%d-%s-capacity.png", i+1, fileSafe(wl.Name))]; ok {
+				v.Chart = &c
+			}
+			p.Capacity = append(p.Capacity, v)
 		}
 	}
 	for i, wl := range r.Workloads {

@@ -20,6 +20,7 @@ func WriteMarkdown(w io.Writer, r *result.Result) error {
 	fmt.Fprintf(b, "## etcdtune: %s\n\n", mdEscape(describeTarget(r)))
 	fmt.Fprintf(b, "`%s` · %s · ended: %s\n\n", mdEscape(r.Command), r.StartedAt, r.EndReason)
 	writeMarkdownVerdicts(b, r.Advice)
+	writeMarkdownCapacity(b, r.Workloads)
 	if len(r.Workloads) > 0 {
 		b.WriteString("### Workloads\n\n")
 	}
@@ -73,6 +74,51 @@ func writeMarkdownWorkload(b *strings.Builder, i int, wl *result.Workload) {
 		fmt.Fprintf(b, "\n> ⚠️ %s\n", mdEscape(warn))
 	}
 	b.WriteString("\n")
+}
+
+// writeMarkdownCapacity writes, for each workload that had a capacity
+// search, its capacity line and its steps; nothing when none had.
+func writeMarkdownCapacity(b *strings.Builder, wls []*result.Workload) {
+	heading := false
+	for i, wl := range wls {
+		c := wl.Capacity
+		if c == nil {
+			continue
+		}
+		if !heading {
+			b.WriteString("### Capacity\n\n")
+			heading = true
+		}
+		fmt.Fprintf(b, "#### %s\n\n**%s**\n\n%s\n\n", mdEscape(workloadLabel(i, wl)), mdEscape(capacityLine(c)), mdEscape(capacitySearchLine(c)))
+		nodes := c.MaxNodes > 0
+		if nodes {
+			b.WriteString("| nodes ")
+		}
+		b.WriteString("| target | achieved | p50 | p99 | p99.9 | errors | result |\n")
+		if nodes {
+			b.WriteString("|--:")
+		}
+		b.WriteString("|--:|--:|--:|--:|--:|--:|---|\n")
+		for _, s := range stepRows(c) {
+			outcome := mdEscape(s.Outcome)
+			if s.Confirm {
+				outcome = "**" + outcome + "**"
+			}
+			if nodes {
+				fmt.Fprintf(b, "| %s ", s.Nodes)
+			}
+			fmt.Fprintf(b, "| %s | %s | %s ms | %s ms | %s ms | %s | %s %s |\n", s.Target, s.Achieved, s.P50, s.P99, s.P999, s.Errors, stepEmoji(s.Pass), outcome)
+		}
+		b.WriteString("\n")
+	}
+}
+
+// stepEmoji marks a step's outcome at a glance, as the verdicts are.
+func stepEmoji(pass bool) string {
+	if pass {
+		return verdictEmoji[result.Pass]
+	}
+	return verdictEmoji[result.Fail]
 }
 
 // writeMarkdownAdvice writes the settings and operations advised; the
