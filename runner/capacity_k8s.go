@@ -12,6 +12,7 @@ import (
 	"github.com/etcdtune/etcdtune/capacity"
 	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/etcdconn"
+	"github.com/etcdtune/etcdtune/fault"
 	"github.com/etcdtune/etcdtune/result"
 	"github.com/etcdtune/etcdtune/workloads/k8s"
 )
@@ -60,9 +61,11 @@ type K8sCapacityPhase struct {
 	Options k8s.Options // the profile; Nodes is the first step's cluster
 	// Config is each step's load: Duration (the measured window), Warmup,
 	// MaxInflight, RequestTimeout; the phase sets Rate per step.
-	Config    engine.Config
-	Burst     float64    // DefaultK8sBurst
-	MaxNodes  int        // --max-nodes: k8s.MaxNodes, Kubernetes' documented limit
+	Config engine.Config
+	Burst  float64 // DefaultK8sBurst
+	// MaxNodes is --max-nodes: k8s.MaxNodes, Kubernetes' documented limit;
+	// fewer when the pods per node would pass Kubernetes' 150,000 pods.
+	MaxNodes  int
 	Growth    float64    // the ramp's factor, > 1
 	Precision float64    // the refinement stops when the gap is within this share of the fail
 	MaxSteps  int        // measured steps in all, the confirmation included
@@ -74,6 +77,36 @@ type K8sCapacityPhase struct {
 	Force      bool // use a prefix that already holds keys
 }
 
+// Validate checks the search's bounds before any load, naming the flags.
+func (p K8sCapacityPhase) Validate() error {
+	switch {
+	case !(p.Burst > 0) || math.IsInf(p.Burst, 0):
+		return fault.Inputf("--burst must be positive, got %v", p.Burst)
+	case p.MaxNodes < 1 || p.MaxNodes > k8s.MaxNodes:
+		return fault.Inputf("--max-nodes must be between 1 and %d (Kubernetes' documented limit), got %d", k8s.MaxNodes, p.MaxNodes)
+	case !(p.Growth > 1) || math.IsInf(p.Growth, 0):
+		return fault.Inputf("the growth factor must be over 1, got %v", p.Growth)
+	case !(p.Precision > 0 && p.Precision <= 0.5):
+		return fault.Inputf("--precision must be in (0, 50%%], got %v%%", p.Precision*100)
+	case p.MaxSteps < 2:
+		return fault.Inputf("--max-steps must be at least 2 (a step and its confirmation), got %d", p.MaxSteps)
+	case !(p.QuotaShare > 0 && p.QuotaShare <= 1):
+		return fault.Inputf("the quota share must be in (0, 1], got %v", p.QuotaShare)
+	}
+	return nil
+}
+
+// maxNodes is MaxNodes, or fewer when the profile refuses a cluster that
+// large at these pods per node (Kubernetes' 150,000 pods, objects past
+// etcd's default quota).
+func (p K8sCapacityPhase) maxNodes() int {
+	n := min(p.MaxNodes, k8s.MaxPods/max(p.Options.PodsPerNode, 1))
+	for n > 1 && p.withNodes(n).Validate() != nil {
+		n--
+	}
+	return max(n, 1)
+}
+
 // Steps is the most steps the search measures.
 func (p K8sCapacityPhase) Steps() int { return p.MaxSteps }
 
@@ -82,7 +115,11 @@ func (p K8sCapacityPhase) Steps() int { return p.MaxSteps }
 // the last step's when none passed. Whatever ends it, the profile's keys
 // are deleted and its event leases revoked.
 func (p K8sCapacityPhase) Run(ctx context.Context, s *State) error {
-	wl, err := k8s.New(p.Options)
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	p.MaxNodes = p.maxNodes()
+	wl, err := k8s.New(p.withNodes(min(p.Options.Nodes, p.MaxNodes)))
 	if err != nil {
 		return err
 	}
@@ -98,7 +135,7 @@ func (p K8sCapacityPhase) Run(ctx context.Context, s *State) error {
 	if err := wl.Prepare(ctx, cs); err != nil {
 		return fmt.Errorf("%w: %w", engine.ErrPrepare, err)
 	}
-	ns := &nodeSearch{p: p, s: s, wl: wl, cs: cs, nodes: p.Options.Nodes, fresh: true, started: time.Now(),
+	ns := &nodeSearch{p: p, s: s, wl: wl, cs: cs, nodes: wl.Scale().Nodes, fresh: true, started: time.Now(),
 		passed: map[int]passedStep{}}
 	c, err := ns.run(ctx)
 	wr := ns.passed[c.MaxNodes].wr

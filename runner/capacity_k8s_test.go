@@ -12,6 +12,7 @@ import (
 	"github.com/etcdtune/etcdtune/capacity"
 	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/etcdconn"
+	"github.com/etcdtune/etcdtune/fault"
 	"github.com/etcdtune/etcdtune/result"
 	"github.com/etcdtune/etcdtune/workloads/k8s"
 )
@@ -135,4 +136,29 @@ func fmtInts(a []int) string {
 		b.WriteString(" " + strconv.Itoa(n))
 	}
 	return b.String()
+}
+
+// Bounds out of range are bad input naming the flag, before any load; a
+// --max-nodes the pods per node cannot reach is lowered to Kubernetes'
+// pod limit.
+func TestK8sCapacityValidate(t *testing.T) {
+	ok := K8sCapacityPhase{Options: k8s.Options{PodsPerNode: 110, ListLimit: k8s.ListLimit, ListEvery: time.Minute, MaxObjectSize: k8s.MaxObjectSize, Prefix: "/etcdtune/"},
+		Burst: 3, MaxNodes: 5000, Growth: 2, Precision: 0.05, MaxSteps: 10, QuotaShare: 0.8}
+	if err := ok.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if n := ok.maxNodes(); n != 150000/110 {
+		t.Errorf("max nodes at 110 pods per node: %d, want Kubernetes' 150,000 pods' %d", n, 150000/110)
+	}
+	for flag, edit := range map[string]func(*K8sCapacityPhase){
+		"--burst": func(p *K8sCapacityPhase) { p.Burst = 0 }, "--max-nodes": func(p *K8sCapacityPhase) { p.MaxNodes = 5001 },
+		"growth": func(p *K8sCapacityPhase) { p.Growth = 1 }, "--precision": func(p *K8sCapacityPhase) { p.Precision = 0.6 },
+		"--max-steps": func(p *K8sCapacityPhase) { p.MaxSteps = 1 }, "quota": func(p *K8sCapacityPhase) { p.QuotaShare = 0 },
+	} {
+		p := ok
+		edit(&p)
+		if err := p.Validate(); !fault.Is(err, fault.BadInput) || !strings.Contains(err.Error(), flag) {
+			t.Errorf("%s: %v, want bad input naming it", flag, err)
+		}
+	}
 }
