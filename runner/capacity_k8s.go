@@ -404,11 +404,17 @@ func judgeK8s(slo, listSLO result.SLO, rate float64, wr *result.Workload) result
 			limit = listSLO
 		}
 		smp := capacity.Sample{P50Ms: ks.LatencyMs.P50, P99Ms: ks.LatencyMs.P99, P999Ms: ks.LatencyMs.P999,
-			ServiceP99Ms: ks.LatencyMs.P99, Ops: ks.Ops, Errors: ks.Errors, Generator: gen}
+			ServiceP99Ms: ks.LatencyMs.P99, Ops: ks.Ops, Errors: ks.Errors}
 		if ks.ServiceLatencyMs != nil {
 			smp.ServiceP99Ms = ks.ServiceLatencyMs.P99
 		}
 		st := capacity.Judge(limit, smp)
+		if st.LimitedBy == result.LimitedBySLO && gen != "" {
+			// Late sends matter only where they broke a limit; then the
+			// kind's service time says whose fault it was.
+			smp.Generator = gen
+			st = capacity.Judge(limit, smp)
+		}
 		st.Kind = name
 		over := overLimit(limit, smp)
 		switch {
