@@ -13,6 +13,10 @@ const (
 	// LimitedByMaxRate: the search reached --max-rate (or --max-nodes)
 	// with every step passing: the capacity is at least that.
 	LimitedByMaxRate = "max-rate"
+	// LimitedByQuota: the Kubernetes search stopped before a larger
+	// cluster would fill the database past its share of the backend
+	// quota: the cluster holds at least that many nodes.
+	LimitedByQuota = "quota"
 )
 
 // SLO is the limits a step of a capacity search must meet: latency
@@ -73,4 +77,7 @@ type CapacityStep struct {
 	LimitedBy string `json:"limited_by,omitempty"`
 	Confirm   bool   `json:"confirm,omitempty"` // the re-run of the best passing step
 	Nodes     int    `json:"nodes,omitempty"`   // the Kubernetes search's cluster size
+	// Kind is the operation kind whose latencies the step shows (the
+	// Kubernetes search: the one that broke, or the nearest its limit).
+	Kind string `json:"kind,omitempty"`
 }

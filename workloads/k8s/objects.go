@@ -25,9 +25,17 @@ func (n k8sNames) appendKey(b []byte, r int, idx uint64) []byte {
 	res := &resources[r]
 	b = append(b, res.name...)
 	b = append(b, '/')
-	if res.namespace != "" {
+	switch {
+	case res.namespace != "":
 		b = append(b, res.namespace...)
-	} else {
+	case res.perNamespace > 0:
+		// Fixed by the number alone: growing the cluster adds namespaces
+		// without moving an object. Pods created by the load fill
+		// namespaces past the preloaded ones as the oldest empty (deletes
+		// take the oldest), so the live pods span as many namespaces.
+		b = append(b, "ns-"...)
+		b = strconv.AppendUint(b, idx/uint64(res.perNamespace), 10)
+	default:
 		b = append(b, "ns-"...)
 		b = strconv.AppendUint(b, idx%uint64(n.namespaces), 10)
 	}
@@ -147,4 +155,41 @@ func (s *objectSet) forget(idx uint64) {
 	delete(s.rev, idx)
 	s.advance()
 	s.mu.Unlock()
+}
+
+// next is the number the next new object takes.
+func (s *objectSet) next() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.hi
+}
+
+// popNewest removes the n newest live objects (those of the highest
+// numbers) and returns their numbers, for shrinking the cluster; the next
+// new object then takes the lowest number removed, as in a cluster that
+// never held them. Only between loads: objects being created are live.
+func (s *objectSet) popNewest(n int) []uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var idxs []uint64
+	for len(idxs) < n && s.hi > s.lo {
+		s.hi--
+		if _, live := s.rev[s.hi]; live {
+			delete(s.rev, s.hi)
+			idxs = append(idxs, s.hi)
+		}
+	}
+	s.advance()
+	return idxs
+}
+
+// sum adds f over the live objects.
+func (s *objectSet) sum(f func(idx uint64) int64) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var t int64
+	for idx := range s.rev {
+		t += f(idx)
+	}
+	return t
 }

@@ -57,9 +57,29 @@ type Options struct {
 // namespace) plus one per 10 pods; one Secret per 5 pods.
 func (o Options) Scale() result.K8sScale {
 	pods := o.Nodes * o.PodsPerNode
-	ns := max(1, ceilDiv(pods, 30))
+	ns := max(1, ceilDiv(pods, podsPerNamespace))
 	return result.K8sScale{Nodes: o.Nodes, PodsPerNode: o.PodsPerNode, Pods: pods, Namespaces: ns,
-		ConfigMaps: ns + ceilDiv(pods, 10), Secrets: max(1, ceilDiv(pods, 5)), Leases: o.Nodes}
+		ConfigMaps: ns + ceilDiv(pods, podsPerConfigMap), Secrets: max(1, ceilDiv(pods, podsPerSecret)), Leases: o.Nodes}
+}
+
+// The ratios of Scale. The resource table's perNamespace derive from them:
+// a namespace holds 30 pods, 1 + 30/10 ConfigMaps and 30/5 Secrets, and
+// the counts above never need more namespaces than Scale has
+// (ceil(p/10) <= 3 ceil(p/30), ceil(p/5) <= 6 ceil(p/30)).
+const (
+	podsPerNamespace = 30
+	podsPerConfigMap = 10
+	podsPerSecret    = 5
+)
+
+// Rate is the requests per second of the profile's cluster at its natural
+// pace: the sum of Rates.
+func (o Options) Rate() float64 {
+	var sum float64
+	for _, r := range o.Rates() {
+		sum += r
+	}
+	return sum
 }
 
 func ceilDiv(a, b int) int { return (a + b - 1) / b }

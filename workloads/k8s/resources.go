@@ -38,8 +38,15 @@ type resource struct {
 	// object is the prefix of an object's name, followed by its number.
 	object string
 	// namespace, if set, holds every object (node Leases); otherwise the
-	// objects are spread over the profile's namespaces.
+	// objects fill the profile's namespaces in turn, perNamespace to a
+	// namespace (see k8sNames.appendKey).
 	namespace string
+	// perNamespace is how many of the resource's objects a namespace holds:
+	// object idx is in namespace idx/perNamespace, whatever the cluster's
+	// size, so that a grown cluster keeps its objects' keys. 0 spreads the
+	// objects over the namespaces of the moment (events: written once,
+	// never addressed again).
+	perNamespace int
 	// sizes of the values, as protobuf-encoded objects in real clusters
 	// have them (estimates: see the README).
 	sizes []sizeBand
@@ -69,7 +76,7 @@ const (
 )
 
 var resources = [...]resource{
-	resPods: {name: "pods", object: "pod-", sizes: []sizeBand{{1, 2 << 10, 8 << 10}},
+	resPods: {name: "pods", object: "pod-", perNamespace: podsPerNamespace, sizes: []sizeBand{{1, 2 << 10, 8 << 10}},
 		count: func(sc result.K8sScale) int { return sc.Pods },
 		ops: []resourceOp{
 			{opCreate, func(p pace) float64 { return p.churn }},
@@ -77,14 +84,14 @@ var resources = [...]resource{
 			{opDelete, func(p pace) float64 { return p.churn }},
 			{opList, func(p pace) float64 { return p.pages(p.sc.Pods) }},
 		}},
-	resConfigMaps: {name: "configmaps", object: "cm-",
+	resConfigMaps: {name: "configmaps", object: "cm-", perNamespace: 1 + podsPerNamespace/podsPerConfigMap,
 		sizes: []sizeBand{{0.90, 100, 4 << 10}, {0.09, 4 << 10, 64 << 10}, {0.01, 64 << 10, MaxObjectSize}},
 		count: func(sc result.K8sScale) int { return sc.ConfigMaps },
 		ops: []resourceOp{
 			{opUpdate, func(p pace) float64 { return float64(p.sc.ConfigMaps) / configUpdateEveryS }},
 			{opList, func(p pace) float64 { return p.pages(p.sc.ConfigMaps) }},
 		}},
-	resSecrets: {name: "secrets", object: "secret-",
+	resSecrets: {name: "secrets", object: "secret-", perNamespace: podsPerNamespace / podsPerSecret,
 		sizes: []sizeBand{{0.90, 200, 8 << 10}, {0.09, 8 << 10, 128 << 10}, {0.01, 128 << 10, MaxObjectSize}},
 		count: func(sc result.K8sScale) int { return sc.Secrets },
 		ops: []resourceOp{
@@ -137,3 +144,14 @@ var k8sKinds = func() []k8sKind {
 	}
 	return ks
 }()
+
+// IsList says whether kind (a name of Kinds()) is a page of a paginated
+// list, which a capacity search holds to a list's looser limit.
+func IsList(kind string) bool {
+	for _, k := range k8sKinds {
+		if k.name == kind {
+			return k.op == opList
+		}
+	}
+	return false
+}

@@ -40,9 +40,8 @@ func New(o Options) (*Workload, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
-	w := &Workload{opts: o, scale: o.Scale(), rates: o.Rates()}
-	w.names = k8sNames{prefix: o.Prefix, namespaces: w.scale.Namespaces}
-	w.mix = newK8sMix(w.rates)
+	w := &Workload{}
+	w.setScale(o)
 	w.value = k8sValue(o.MaxObjectSize, o.Seed)
 	for r, res := range resources {
 		if res.count != nil {
@@ -88,10 +87,7 @@ func (w *Workload) Scale() result.K8sScale { return w.scale }
 
 // Params implements Workload.
 func (w *Workload) Params() map[string]any {
-	var rate float64
-	for _, r := range w.rates {
-		rate += r
-	}
+	rate := w.opts.Rate()
 	return map[string]any{"prefix": w.opts.Prefix, "nodes": w.opts.Nodes, "pods_per_node": w.opts.PodsPerNode,
 		"list_limit": w.opts.ListLimit, "list_every": w.opts.ListEvery.String(), "max_object_size": w.opts.MaxObjectSize,
 		"watch": w.opts.Watch, "seed": w.opts.Seed, "pods": w.scale.Pods, "namespaces": w.scale.Namespaces,
@@ -106,36 +102,23 @@ func (w *Workload) valueOf(r int, idx uint64) []byte { return w.value[:w.opts.ob
 // that they see only the load's writes.
 func (w *Workload) Prepare(ctx context.Context, clients []*clientv3.Client) error {
 	w.client = clients[0]
-	for r, res := range resources {
-		if res.count == nil {
-			continue
-		}
-		if err := w.preload(ctx, clients, r, res.count(w.scale)); err != nil {
-			return err
-		}
+	if err := w.fill(ctx, clients); err != nil {
+		return err
 	}
-	if !w.opts.Watch {
-		return nil
-	}
-	resp, err := clients[0].Get(ctx, w.opts.Prefix+"registry/", clientv3.WithCountOnly())
-	if err != nil {
-		return fmt.Errorf("revision after preload: %w", err)
-	}
-	for r := range resources {
-		w.watches = append(w.watches, startK8sWatch(clients[r%len(clients)], w.names.resourcePrefix(r), r, resp.Header.Revision+1))
-	}
-	return nil
+	return w.startWatches(ctx, clients)
 }
 
-func (w *Workload) preload(ctx context.Context, clients []*clientv3.Client, r, n int) error {
+// preload writes n new objects of resource r, numbered from first.
+func (w *Workload) preload(ctx context.Context, clients []*clientv3.Client, r int, first uint64, n int) error {
 	c := &w.counters[r]
 	return engine.ForEachIndex(ctx, clients, uint64(n), func(ctx context.Context, cl *clientv3.Client, i uint64) error {
-		v := w.valueOf(r, i)
-		resp, err := cl.Put(ctx, w.names.key(r, i), string(v))
+		idx := first + i
+		v := w.valueOf(r, idx)
+		resp, err := cl.Put(ctx, w.names.key(r, idx), string(v))
 		if err != nil {
 			return fmt.Errorf("preload %s %d of %d: %w", resources[r].name, i, n, err)
 		}
-		w.sets[r].add(i, resp.Header.Revision)
+		w.sets[r].add(idx, resp.Header.Revision)
 		c.preloaded.Add(1)
 		c.preloadBytes.Add(int64(len(v)))
 		return nil
@@ -156,10 +139,8 @@ func (w *Workload) NewSender(id int, c *clientv3.Client) engine.Sender {
 // deletes the events, as their expiry would).
 func (w *Workload) Finish(ctx context.Context, r *result.Workload) error {
 	rev, syncErr := w.syncWatches(ctx)
-	st := &result.K8sStats{Scale: w.scale, Resources: map[string]result.K8sResourceStats{}, EventLeases: w.leases.grants()}
-	for _, x := range w.rates {
-		st.ProfileRateOpsS += x
-	}
+	st := &result.K8sStats{Scale: w.scale, Resources: map[string]result.K8sResourceStats{}, EventLeases: w.leases.grants(),
+		ProfileRateOpsS: w.opts.Rate()}
 	for i, res := range resources {
 		rs := w.counters[i].stats()
 		if w.sets[i] != nil {
