@@ -166,7 +166,8 @@ func sampleOf(wr *result.Workload, rate float64, remote bool) capacity.Sample {
 	smp := capacity.Sample{Target: rate, Achieved: wr.ThroughputOpsS, P50Ms: wr.LatencyMs.P50,
 		P99Ms: wr.LatencyMs.P99, P999Ms: wr.LatencyMs.P999, Ops: wr.Ops, Errors: wr.Errors}
 	if wr.ServiceLatencyMs != nil {
-		smp.ServiceP99Ms = wr.ServiceLatencyMs.P99
+		l := wr.ServiceLatencyMs
+		smp.ServiceP50Ms, smp.ServiceP99Ms, smp.ServiceP999Ms = l.P50, l.P99, l.P999
 	}
 	ol := wr.OpenLoop
 	if ol == nil {
