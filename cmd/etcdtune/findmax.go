@@ -28,14 +28,14 @@ type findMaxOptions struct {
 }
 
 // The search's defaults: a 3 s window holds a few thousand requests at the
-// rates that matter, enough for a p99 and short enough for twelve steps
-// (ramp, bisection, confirmation) in under a minute; 1 s of warm-up fills
+// rates that matter, enough for a p99 and short enough for sixteen steps
+// (ramp, bisection, confirmation) in about a minute; 1 s of warm-up fills
 // the connections and the server's caches; 500/s is a light load for any
-// etcd, from which doubling reaches 16,000/s in six steps.
+// etcd, from which doubling reaches 16,000/s in six steps; sixteen steps leave room for five of bisection and the confirmation.
 const (
 	defaultStep       = 3 * time.Second
 	defaultStepWarmup = time.Second
-	defaultMaxSteps   = 12
+	defaultMaxSteps   = 16
 	defaultStartRate  = 500
 )
 
