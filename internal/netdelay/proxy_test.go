@@ -35,16 +35,7 @@ func TestProxyAddsRoundTrip(t *testing.T) {
 		}
 	}()
 	const oneWay = 15 * time.Millisecond
-	p, err := Start(ln.Addr().String(), oneWay)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	c, err := net.Dial("tcp", p.Addr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := dialThrough(t, func() (*Proxy, error) { return Start(ln.Addr().String(), oneWay) })
 	r := bufio.NewReader(c)
 	best := time.Hour
 	for range 10 {
@@ -90,16 +81,7 @@ func TestProxyLimitsTheByteRate(t *testing.T) {
 		}
 		got <- time.Since(start)
 	}()
-	p, err := StartLimited(ln.Addr().String(), 0, 256<<10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	c, err := net.Dial("tcp", p.Addr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := dialThrough(t, func() (*Proxy, error) { return StartLimited(ln.Addr().String(), 0, 256<<10) })
 	for i := 0; i < size; i += 1024 {
 		if _, err := c.Write(make([]byte, 1024)); err != nil {
 			t.Fatal(err)
@@ -113,4 +95,21 @@ func TestProxyLimitsTheByteRate(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("the data did not arrive")
 	}
+}
+
+// dialThrough starts a proxy and dials it; both are closed when the test
+// ends.
+func dialThrough(t *testing.T, start func() (*Proxy, error)) net.Conn {
+	t.Helper()
+	p, err := start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	c, err := net.Dial("tcp", p.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
 }
