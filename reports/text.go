@@ -68,6 +68,9 @@ func writeWorkloadText(w io.Writer, r *result.Workload) {
 	for _, warn := range r.Warnings {
 		fmt.Fprintf(w, "  warning\t%s\n", warn)
 	}
+	if r.Capacity != nil {
+		writeCapacityText(w, r.Name, r.Capacity)
+	}
 }
 
 func describeRun(r *result.Workload) string {

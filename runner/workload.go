@@ -55,14 +55,22 @@ func (p WorkloadPhase) Run(ctx context.Context, s *State) error {
 // result, if it ran, to the run's. after, if set, runs as soon as the load
 // ended (before the step is shown done).
 func runWorkload(ctx context.Context, s *State, name string, cfg engine.Config, wl engine.Workload, force bool, after func()) (wr *result.Workload, err error) {
+	wr, err = runSession(ctx, s, name, cfg, wl, force, after)
+	if wr != nil {
+		s.Result.Workloads = append(s.Result.Workloads, wr)
+	}
+	return wr, err
+}
+
+// runSession runs wl in a session (prefix check, preparation, load,
+// cleanup) as one step of the run, without adding its result to the run's:
+// a capacity search runs many and keeps one.
+func runSession(ctx context.Context, s *State, name string, cfg engine.Config, wl engine.Workload, force bool, after func()) (wr *result.Workload, err error) {
 	s.Step(name, &cfg, func() {
 		wr, err = engine.Session{Config: cfg, Clients: s.Target.Clients(), Force: force}.Run(ctx, wl)
 		if after != nil {
 			after()
 		}
 	})
-	if wr != nil {
-		s.Result.Workloads = append(s.Result.Workloads, wr)
-	}
 	return wr, err
 }

@@ -52,6 +52,7 @@ type benchOptions struct {
 	cpuProfile  string
 	dist        distOptions // --agents, --agent-index, --repeat (agents.go)
 	guard       guardOptions
+	findMax     *findMaxOptions // --find-max and its flags, on the kinds that take them (nil: not offered)
 }
 
 func (o *benchOptions) addFlags(fs *pflag.FlagSet) {
@@ -147,6 +148,9 @@ func runBench(cmd *cobra.Command, o *benchOptions, newWorkload func() (engine.Wo
 	if err != nil {
 		return err
 	}
+	if err := o.findMax.check(cmd.Flags(), cmd.Name(), o); err != nil {
+		return err
+	}
 	cfg, err := o.engineConfig(cmd.Flags())
 	if err != nil {
 		return err
@@ -182,8 +186,8 @@ func runBench(cmd *cobra.Command, o *benchOptions, newWorkload func() (engine.Wo
 		Target: runner.Target{Options: topts, Conns: o.conns, EmbeddedNote: func(string, bool) string {
 			return embeddedEtcdNote(topts)
 		}},
-		Phases: []runner.Phase{runner.WorkloadPhase{Config: cfg, New: build, Force: o.force, Prefix: o.prefix,
-			Guard: guard, Agents: o.dist.runner()}},
+		Phases: []runner.Phase{o.findMax.phase(runner.WorkloadPhase{Config: cfg, New: build, Force: o.force, Prefix: o.prefix,
+			Guard: guard, Agents: o.dist.runner()})},
 		Repeat:   o.dist.repeat,
 		Output:   &benchOutput{cmd: cmd, o: o},
 		Observer: &benchObserver{notes: notes, stderr: cmd.ErrOrStderr()},

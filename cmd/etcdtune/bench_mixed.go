@@ -32,6 +32,7 @@ The key space is preloaded first so that the reads find data.`,
 	fs.Float64Var(&o.txnRatio, "txn-ratio", 0, "share of requests that are compare-and-swap txns; the rest are puts")
 	addPreloadFlag(fs, &o.preload)
 	fs.StringVar(&o.consistency, "consistency", workloads.Linearizable, "reads: l linearizable, s serializable")
+	o.findMax = addFindMaxFlags(cmd.Flags())
 	return cmd
 }
 

@@ -22,6 +22,7 @@ func newBenchPutCommand() *cobra.Command {
   etcdtune bench put --rate 2000 --duration 30s -o json --out put.json`,
 	}, &o.benchOptions, o.workload)
 	cmd.Flags().IntVar(&o.txnOps, "txn-ops", 0, "send each write as one Txn of this many puts (0: plain Put)")
+	o.findMax = addFindMaxFlags(cmd.Flags())
 	return cmd
 }
 

@@ -34,6 +34,7 @@ func newBenchRangeCommand() *cobra.Command {
 	fs.Int64Var(&o.limit, "limit", 0, "most keys a range returns (0: all)")
 	fs.BoolVar(&o.keysOnly, "keys-only", false, "return keys without values")
 	fs.BoolVar(&o.countOnly, "count-only", false, "return only the count")
+	o.findMax = addFindMaxFlags(cmd.Flags())
 	return cmd
 }
 

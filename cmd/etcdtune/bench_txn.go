@@ -38,6 +38,7 @@ of them ranges and the rest puts (the key space is preloaded when there are read
 	fs.StringVar(&o.mode, "mode", workloads.TxnModeCAS, "cas: compare-and-swap updates, retried on conflict; rw: txns of reads and writes")
 	fs.IntVar(&o.txnOps, "txn-ops", 4, "--mode rw: operations in each txn")
 	fs.IntVar(&o.txnReads, "txn-reads", 2, "--mode rw: of --txn-ops, how many are ranges (the rest are puts)")
+	o.findMax = addFindMaxFlags(cmd.Flags())
 	return cmd
 }
 

@@ -1,6 +1,8 @@
 // Package netdelay is a TCP proxy that delays every byte by a fixed time in
 // each direction, for tests that need a known network round trip on
-// loopback (client to member, or member to member).
+// loopback (client to member, or member to member), and optionally limits
+// the bytes per second toward the target, for tests that need a server of
+// a known capacity.
 package netdelay
 
 import (
@@ -18,6 +20,7 @@ type Proxy struct {
 	ln     net.Listener
 	target string
 	oneWay time.Duration
+	limit  *byteRate // toward the target; nil: no limit
 
 	mu     sync.Mutex
 	conns  map[net.Conn]struct{}
@@ -36,6 +39,42 @@ func Start(target string, oneWay time.Duration) (*Proxy, error) {
 	p := &Proxy{ln: ln, target: target, oneWay: oneWay, conns: map[net.Conn]struct{}{}}
 	p.wg.Go(p.accept)
 	return p, nil
+}
+
+// StartLimited is Start with the client-to-target direction limited to
+// bytesPerS over all connections together, as a slow link would: data
+// beyond it waits its turn, so a request rate past the limit queues.
+func StartLimited(target string, oneWay time.Duration, bytesPerS float64) (*Proxy, error) {
+	if !(bytesPerS > 0) {
+		return nil, fmt.Errorf("netdelay: the byte rate must be positive, got %v", bytesPerS)
+	}
+	p, err := Start(target, oneWay)
+	if err != nil {
+		return nil, err
+	}
+	p.limit = &byteRate{perS: bytesPerS}
+	return p, nil
+}
+
+// byteRate paces writes to a rate shared by every connection: each chunk
+// takes its length's worth of time from a common clock.
+type byteRate struct {
+	mu   sync.Mutex
+	perS float64
+	next time.Time // when the link is free again
+}
+
+// take reserves n bytes of the link and says when they may be written.
+func (b *byteRate) take(n int) time.Time {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := time.Now()
+	if b.next.Before(now) {
+		b.next = now
+	}
+	at := b.next
+	b.next = b.next.Add(time.Duration(float64(n) / b.perS * float64(time.Second)))
+	return at
 }
 
 // Addr returns the proxy's host:port.
@@ -104,8 +143,8 @@ func (p *Proxy) serve(in net.Conn) {
 	}
 	defer p.untrack(out)
 	var wg sync.WaitGroup
-	wg.Go(func() { p.pipe(out, in) })
-	wg.Go(func() { p.pipe(in, out) })
+	wg.Go(func() { p.pipe(out, in, p.limit) })
+	wg.Go(func() { p.pipe(in, out, nil) })
 	wg.Wait()
 }
 
@@ -115,16 +154,19 @@ type chunk struct {
 	due  time.Time
 }
 
-// pipe copies src to dst, each chunk oneWay after it was read. Reading goes
-// on while earlier chunks wait, so the delay adds latency but no limit on
-// throughput.
-func (p *Proxy) pipe(dst, src net.Conn) {
+// pipe copies src to dst, each chunk oneWay after it was read and, with a
+// limit, when the limit lets it. Reading goes on while earlier chunks wait,
+// so the delay adds latency but no limit on throughput; the limit does.
+func (p *Proxy) pipe(dst, src net.Conn, limit *byteRate) {
 	queue := make(chan chunk, 4096)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		for c := range queue {
 			time.Sleep(time.Until(c.due))
+			if limit != nil {
+				time.Sleep(time.Until(limit.take(len(c.data))))
+			}
 			if _, err := dst.Write(c.data); err != nil {
 				src.Close()
 				for range queue {

@@ -1,0 +1,70 @@
+package runner
+
+import (
+	"context"
+	"time"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
+)
+
+// Between two steps of a capacity search the server must have worked off
+// the previous step's backlog (the engine waits for the requests in
+// flight, but etcd may still be applying, compacting its caches, or
+// catching a follower up): after a short pause, single puts are timed
+// until one is back near the first step's p50.
+const (
+	settlePause = 250 * time.Millisecond
+	settleMax   = 5 * time.Second // give up waiting: a server this slow shows in the next step
+	// settleSlack is how far above the first step's p50 a single put may
+	// be and count as settled: twice it, or it plus 1 ms (a sub-millisecond
+	// p50 doubles with scheduler noise alone).
+	settleSlack = time.Millisecond
+)
+
+// settleKey is the probe's key under the prefix; it is deleted after each
+// put, so the next step's prefix check finds the prefix as before.
+const settleKey = "capacity-settle"
+
+// settle waits for the server to be back near the first step's pace.
+func (c *capacityRun) settle(ctx context.Context, prefix string) {
+	if !sleep(ctx, settlePause) || c.first == nil {
+		return
+	}
+	base := time.Duration(c.first.LatencyMs.P50 * float64(time.Millisecond))
+	near := max(2*base, base+settleSlack)
+	cl := c.s.Target.Clients()[0]
+	deadline := time.Now().Add(settleMax)
+	for time.Now().Before(deadline) {
+		if d, err := timePut(ctx, cl, prefix+settleKey); err == nil && d <= near {
+			return
+		}
+		if !sleep(ctx, 100*time.Millisecond) {
+			return
+		}
+	}
+}
+
+// timePut times one put of key and deletes the key, even after Ctrl-C.
+func timePut(ctx context.Context, cl *clientv3.Client, key string) (time.Duration, error) {
+	ctx, cancel := context.WithTimeout(ctx, settleMax)
+	defer cancel()
+	start := time.Now()
+	_, err := cl.Put(ctx, key, "")
+	d := time.Since(start)
+	dctx, dcancel := context.WithTimeout(context.WithoutCancel(ctx), settleMax)
+	defer dcancel()
+	cl.Delete(dctx, key)
+	return d, err
+}
+
+// sleep waits d unless ctx ends first; it reports whether it waited.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
