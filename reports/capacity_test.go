@@ -72,14 +72,14 @@ func TestCapacityLeadsTheReport(t *testing.T) {
 	if want := len(r.Workloads[1].Capacity.Steps); rows != want {
 		t.Errorf("%d step rows, want %d", rows, want)
 	}
-	for _, want := range []string{`<section id="capacity">`, `href="#capacity"`, "capacity 5000/s (limited by slo)",
-		"SLO p99=25ms,p999=100ms,errors=0.1%", `class="step-pass step-confirm"`, "fail: p99 33.0 ms over the SLO&#39;s 25 ms",
+	for _, want := range []string{`<section id="capacity">`, `href="#capacity"`, "5,000 puts/s at p99 &lt;= 25 ms, p99.9 &lt;= 100 ms, errors &lt;= 0.1%",
+		"at 5,500/s), confirmed", `class="step-pass step-confirm"`, "fail: p99 33.0 ms over the SLO&#39;s 25 ms",
 		"<th>achieved</th>", "10 steps of 3s"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("report.html lacks %q", want)
 		}
 	}
-	if strings.Contains(html, "<th>nodes</th>") || strings.Contains(html, "lower bound") {
+	if strings.Contains(html, "<th>nodes</th>") || strings.Contains(html, "LOWER BOUND") {
 		t.Error("a put search has no nodes column and its figure is not a lower bound")
 	}
 	// The capacity section comes before the other charts.
@@ -108,7 +108,7 @@ func TestCapacityInMarkdown(t *testing.T) {
 	if md[:start]+md[end:] != plain.String() {
 		t.Errorf("beside the capacity section the summary changed:\n%s", md)
 	}
-	for _, want := range []string{"**capacity 5000/s (limited by slo); SLO p99=25ms,p999=100ms,errors=0.1%",
+	for _, want := range []string{"**5,000 puts/s at p99 &lt;= 25 ms, p99.9 &lt;= 100 ms, errors &lt;= 0.1% (slo: p99 33.0 ms over the SLO's 25 ms at 5,500/s), confirmed**",
 		"| target | achieved | p50 | p99 | p99.9 | errors | result |",
 		"| 8000/s | 6120/s | 180 ms | 640 ms | 1024 ms | 0 | ❌ fail: p99 640 ms over the SLO's 25 ms |",
 		"| 5000/s | 4996/s | 1.40 ms | 19.5 ms | 31.2 ms | 0 | ✅ **pass (confirmation re-run)** |"} {
@@ -138,13 +138,14 @@ func TestKubernetesCapacity(t *testing.T) {
 	if err := WriteMarkdown(&m, r); err != nil {
 		t.Fatal(err)
 	}
-	line := "capacity 2000 nodes at 30 pods per node, list pods broke first (limited by generator; a lower bound: the server may carry more)"
+	line := "at least 2000 nodes at 30 pods per node ("
 	for name, out := range map[string]string{"html": h.String(), "markdown": m.String()} {
 		if !strings.Contains(out, line) {
 			t.Errorf("%s lacks %q", name, line)
 		}
-		if !strings.Contains(out, "db 310.0 MB") || !strings.Contains(out, "p99=100ms") {
-			t.Errorf("%s lacks the db size or the k8s SLO", name)
+		if !strings.Contains(out, "db 310.0 MB") || !strings.Contains(out, "p99 &lt;= 100 ms") || !strings.Contains(out, "a LOWER BOUND") ||
+			!strings.Contains(out, "list pods") {
+			t.Errorf("%s lacks the db size, the k8s SLO, the lower bound or the kind that broke", name)
 		}
 	}
 	if !strings.Contains(h.String(), "<th>nodes</th>") || !strings.Contains(h.String(), `<td class="num">4000</td>`) {

@@ -2,49 +2,9 @@ package reports
 
 import (
 	"fmt"
-	"strings"
 
-	"github.com/etcdtune/etcdtune/capacity"
 	"github.com/etcdtune/etcdtune/result"
 )
-
-// capacityLine is the one-line answer of a capacity search, as the HTML
-// and Markdown reports print it: the figure, what stopped the search, "a
-// lower bound" when the figure is not the server's, and the SLO used. A
-// Kubernetes search counts in nodes and names the kind that broke.
-func capacityLine(c *result.Capacity) string {
-	var b strings.Builder
-	if c.MaxNodes > 0 {
-		fmt.Fprintf(&b, "capacity %d nodes at %d pods per node", c.MaxNodes, c.PodsPerNode)
-		if c.BrokeKind != "" {
-			fmt.Fprintf(&b, ", %s broke first", c.BrokeKind)
-		}
-	} else {
-		fmt.Fprintf(&b, "capacity %s/s", rate(c.MaxRateOpsS))
-	}
-	fmt.Fprintf(&b, " (limited by %s", c.LimitedBy)
-	if c.LowerBound {
-		b.WriteString("; a lower bound: the server may carry more")
-	}
-	b.WriteString(")")
-	if c.MaxNodes > 0 {
-		fmt.Fprintf(&b, "; %s/s at that size", rate(c.MaxRateOpsS))
-		if c.Burst > 0 {
-			fmt.Fprintf(&b, " (%gx the cluster's own rate)", c.Burst)
-		}
-		if c.DBSizeBytes > 0 {
-			fmt.Fprintf(&b, ", db %.1f MB", float64(c.DBSizeBytes)/1e6)
-		}
-	}
-	if !c.Confirmed {
-		b.WriteString("; not confirmed by a re-run")
-	}
-	fmt.Fprintf(&b, "; SLO %s", capacity.Describe(c.SLO))
-	if c.SLO.Source != "" {
-		fmt.Fprintf(&b, " (%s)", c.SLO.Source)
-	}
-	return b.String()
-}
 
 // capacitySearchLine says how the search ran: steps, window, precision,
 // time taken.

@@ -80,7 +80,7 @@ func newPage(r *result.Result, charts []Chart) page {
 	}
 	for i, wl := range r.Workloads {
 		if c := wl.Capacity; c != nil {
-			v := capacityView{Label: workloadLabel(i, wl), Line: capacityLine(c), Search: capacitySearchLine(c), Nodes: c.MaxNodes > 0, Steps: stepRows(c)}
+			v := capacityView{Label: workloadLabel(i, wl), Line: capacityLine(wl.Name, c), Search: capacitySearchLine(c), Nodes: c.MaxNodes > 0, Steps: stepRows(c)}
 			if c, ok := byFile[fmt.Sprintf("workload-%d-%s-capacity.png", i+1, fileSafe(wl.Name))]; ok {
 				v.Chart = &c
 			}

@@ -89,7 +89,7 @@ func writeMarkdownCapacity(b *strings.Builder, wls []*result.Workload) {
 			b.WriteString("### Capacity\n\n")
 			heading = true
 		}
-		fmt.Fprintf(b, "#### %s\n\n**%s**\n\n%s\n\n", mdEscape(workloadLabel(i, wl)), mdEscape(capacityLine(c)), mdEscape(capacitySearchLine(c)))
+		fmt.Fprintf(b, "#### %s\n\n**%s**\n\n%s\n\n", mdEscape(workloadLabel(i, wl)), mdEscape(capacityLine(wl.Name, c)), mdEscape(capacitySearchLine(c)))
 		nodes := c.MaxNodes > 0
 		if nodes {
 			b.WriteString("| nodes ")

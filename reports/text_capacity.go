@@ -15,7 +15,7 @@ import (
 // (the generator's, --max-rate's, the step budget's, or a search cut
 // short) is called a lower bound, never the capacity.
 func writeCapacityText(w io.Writer, name string, c *result.Capacity) {
-	fmt.Fprintf(w, "  steps\t%s\n", stepRow("target/s", "achieved/s", "p50", "p99", "p99.9", "errors", "result"))
+	fmt.Fprintf(w, "  steps\t%s\n", stepTextRow("target/s", "achieved/s", "p50", "p99", "p99.9", "errors", "result"))
 	for i, st := range c.Steps {
 		label := strconv.Itoa(i + 1)
 		if st.Confirm {
@@ -25,37 +25,51 @@ func writeCapacityText(w io.Writer, name string, c *result.Capacity) {
 		if !st.Pass {
 			verdict = st.LimitedBy + ": " + st.Why
 		}
-		fmt.Fprintf(w, "  %s\t%s\n", label, stepRow(thousands(st.TargetRate), thousands(st.AchievedRate), ms(st.P50Ms), ms(st.P99Ms), ms(st.P999Ms),
+		fmt.Fprintf(w, "  %s\t%s\n", label, stepTextRow(thousands(st.TargetRate), thousands(st.AchievedRate), ms(st.P50Ms), ms(st.P99Ms), ms(st.P999Ms),
 			strconv.FormatInt(st.Errors, 10), verdict))
 	}
 	fmt.Fprintf(w, "  capacity\t%s\n", capacityLine(name, c))
 }
 
-func stepRow(target, achieved, p50, p99, p999, errs, verdict string) string {
+func stepTextRow(target, achieved, p50, p99, p999, errs, verdict string) string {
 	return fmt.Sprintf("%10s %10s %7s %7s %7s %7s  %s", target, achieved, p50, p99, p999, errs, verdict)
 }
 
-// capacityLine is the figure, its SLO and what bounds it, e.g. "8,400
-// puts/s at p99 <= 25 ms, p99.9 <= 100 ms, errors <= 0.1% (slo: p99 31.2 ms
-// over 25 ms at 8,800/s), confirmed".
+// capacityLine is a capacity search's one-line answer, in every format:
+// the figure, its SLO and what bounds it, e.g. "8,400 puts/s at p99 <= 25
+// ms, p99.9 <= 100 ms, errors <= 0.1% (slo: p99 31.2 ms over 25 ms at
+// 8,800/s), confirmed". A Kubernetes search counts in nodes and names the
+// kind that broke. A figure that is not the server's limit says it is a
+// lower bound.
 func capacityLine(name string, c *result.Capacity) string {
-	unit := opsUnit(name)
 	at := "at " + sloLimits(c.SLO)
 	fail := boundingFail(c)
-	if c.MaxRateOpsS == 0 {
+	figure := thousands(c.MaxRateOpsS) + " " + opsUnit(name)
+	where := func(st *result.CapacityStep) string { return thousands(st.TargetRate) + "/s" }
+	if nodes := c.MaxNodes > 0 || (name == "k8s" && c.PodsPerNode > 0); nodes {
+		figure = fmt.Sprintf("%d nodes at %d pods per node (%s requests/s", c.MaxNodes, c.PodsPerNode, thousands(c.MaxRateOpsS))
+		if c.Burst > 0 {
+			figure += fmt.Sprintf(", %gx the cluster's own rate", c.Burst)
+		}
+		if c.DBSizeBytes > 0 {
+			figure += fmt.Sprintf(", db %.1f MB", float64(c.DBSizeBytes)/1e6)
+		}
+		figure += ")"
+		where = func(st *result.CapacityStep) string { return fmt.Sprintf("%d nodes", st.Nodes) }
+	}
+	if c.MaxRateOpsS == 0 && c.MaxNodes == 0 {
 		s := "no step passed " + at
 		if fail != nil {
-			s += fmt.Sprintf(": the lowest, %s/s, failed (%s: %s); try a lower --start-rate", thousands(fail.TargetRate), fail.LimitedBy, fail.Why)
+			s += fmt.Sprintf(": the lowest, %s, failed (%s: %s); try a lower start", where(fail), fail.LimitedBy, fail.Why)
 		}
 		return s
 	}
-	figure := thousands(c.MaxRateOpsS) + " " + unit
 	var why string
 	switch c.LimitedBy {
 	case result.LimitedBySLO, result.LimitedByErrors:
 		s := figure + " " + at
 		if fail != nil {
-			s += fmt.Sprintf(" (%s: %s at %s/s)", c.LimitedBy, fail.Why, thousands(fail.TargetRate))
+			s += fmt.Sprintf(" (%s: %s%s at %s)", c.LimitedBy, kindOf(c, fail), fail.Why, where(fail))
 		}
 		if c.Confirmed {
 			return s + ", confirmed"
@@ -64,11 +78,13 @@ func capacityLine(name string, c *result.Capacity) string {
 	case result.LimitedByGenerator:
 		why = "etcdtune itself could not keep the schedule"
 		if fail != nil {
-			why += fmt.Sprintf(" at %s/s (%s)", thousands(fail.TargetRate), fail.Why)
+			why += fmt.Sprintf(" at %s (%s%s)", where(fail), kindOf(c, fail), fail.Why)
 		}
 		why += "; run it from more agents or a bigger machine, or raise --max-inflight"
 	case result.LimitedByMaxRate:
-		why = "every step up to --max-rate passed"
+		why = "every step up to the search's bound (--max-rate, --max-nodes) passed"
+	case result.LimitedByQuota:
+		why = "the next step would have filled the backend quota"
 	case result.EndInterrupted:
 		why = "the search was interrupted"
 	case result.EndAborted:
@@ -79,12 +95,29 @@ func capacityLine(name string, c *result.Capacity) string {
 	return fmt.Sprintf("at least %s %s: a LOWER BOUND, not the server's capacity (%s)", figure, at, why)
 }
 
+// kindOf names the operation kind a failing step's figures are of, else
+// the kind the Kubernetes search says broke: its kinds have SLOs of their
+// own.
+func kindOf(c *result.Capacity, st *result.CapacityStep) string {
+	switch {
+	case st.Kind != "":
+		return st.Kind + " "
+	case c.BrokeKind != "":
+		return c.BrokeKind + " "
+	}
+	return ""
+}
+
 // boundingFail is the lowest failing step above the figure, nil if none.
 func boundingFail(c *result.Capacity) *result.CapacityStep {
 	var f *result.CapacityStep
 	for i := range c.Steps {
 		st := &c.Steps[i]
-		if !st.Pass && st.TargetRate > c.MaxRateOpsS && (f == nil || st.TargetRate < f.TargetRate) {
+		above, lower := st.TargetRate > c.MaxRateOpsS, f == nil || st.TargetRate < f.TargetRate
+		if c.MaxNodes > 0 {
+			above, lower = st.Nodes > c.MaxNodes, f == nil || st.Nodes < f.Nodes
+		}
+		if !st.Pass && above && lower {
 			f = st
 		}
 	}
