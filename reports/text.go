@@ -77,7 +77,7 @@ func describeRun(r *result.Workload) string {
 	var b strings.Builder
 	switch r.Mode {
 	case result.ModeOpen:
-		fmt.Fprintf(&b, "open loop at %v/s over %v connections", r.TargetRate, r.Params["conns"])
+		fmt.Fprintf(&b, "open loop at %s/s over %v connections", rate(r.TargetRate), r.Params["conns"])
 	default:
 		fmt.Fprintf(&b, "closed loop, %v clients over %v connections", r.Params["clients"], r.Params["conns"])
 	}

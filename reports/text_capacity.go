@@ -15,7 +15,12 @@ import (
 // (the generator's, --max-rate's, the step budget's, or a search cut
 // short) is called a lower bound, never the capacity.
 func writeCapacityText(w io.Writer, name string, c *result.Capacity) {
-	fmt.Fprintf(w, "  steps\t%s\n", stepTextRow("target/s", "achieved/s", "p50", "p99", "p99.9", "errors", "result"))
+	nodes := c.MaxNodes > 0 || c.PodsPerNode > 0
+	head := stepTextRow("target/s", "achieved/s", "p50", "p99", "p99.9", "errors", "result")
+	if nodes {
+		head = fmt.Sprintf("%6s %s", "nodes", head)
+	}
+	fmt.Fprintf(w, "  steps\t%s\n", head)
 	for i, st := range c.Steps {
 		label := strconv.Itoa(i + 1)
 		if st.Confirm {
@@ -23,10 +28,14 @@ func writeCapacityText(w io.Writer, name string, c *result.Capacity) {
 		}
 		verdict := "pass"
 		if !st.Pass {
-			verdict = st.LimitedBy + ": " + st.Why
+			verdict = st.LimitedBy + ": " + kindOf(&result.Capacity{}, &st) + st.Why
 		}
-		fmt.Fprintf(w, "  %s\t%s\n", label, stepTextRow(thousands(st.TargetRate), thousands(st.AchievedRate), ms(st.P50Ms), ms(st.P99Ms), ms(st.P999Ms),
-			strconv.FormatInt(st.Errors, 10), verdict))
+		row := stepTextRow(thousands(st.TargetRate), thousands(st.AchievedRate), ms(st.P50Ms), ms(st.P99Ms), ms(st.P999Ms),
+			strconv.FormatInt(st.Errors, 10), verdict)
+		if nodes {
+			row = fmt.Sprintf("%6d %s", st.Nodes, row)
+		}
+		fmt.Fprintf(w, "  %s\t%s\n", label, row)
 	}
 	fmt.Fprintf(w, "  capacity\t%s\n", capacityLine(name, c))
 }

@@ -53,6 +53,10 @@ type benchOptions struct {
 	dist        distOptions // --agents, --agent-index, --repeat (agents.go)
 	guard       guardOptions
 	findMax     *findMaxOptions // --find-max and its flags, on the kinds that take them (nil: not offered)
+	// nodeSearch, when set, is the kind's own capacity search for
+	// --find-max (bench k8s: over cluster sizes), built from the checked
+	// search flags; it is checked before any load.
+	nodeSearch func(fs *pflag.FlagSet, search runner.CapacityPhase) (runner.Phase, error)
 }
 
 func (o *benchOptions) addFlags(fs *pflag.FlagSet) {
@@ -151,6 +155,12 @@ func runBench(cmd *cobra.Command, o *benchOptions, newWorkload func() (engine.Wo
 	if err := o.findMax.check(cmd.Flags(), cmd.Name(), o); err != nil {
 		return err
 	}
+	var nodeSearch runner.Phase
+	if o.nodeSearch != nil && o.findMax.parsed != nil {
+		if nodeSearch, err = o.nodeSearch(cmd.Flags(), *o.findMax.parsed); err != nil {
+			return err
+		}
+	}
 	cfg, err := o.engineConfig(cmd.Flags())
 	if err != nil {
 		return err
@@ -187,7 +197,7 @@ func runBench(cmd *cobra.Command, o *benchOptions, newWorkload func() (engine.Wo
 			return embeddedEtcdNote(topts)
 		}},
 		Phases: []runner.Phase{o.findMax.phase(runner.WorkloadPhase{Config: cfg, New: build, Force: o.force, Prefix: o.prefix,
-			Guard: guard, Agents: o.dist.runner()})},
+			Guard: guard, Agents: o.dist.runner()}, nodeSearch)},
 		Repeat:   o.dist.repeat,
 		Output:   &benchOutput{cmd: cmd, o: o},
 		Observer: &benchObserver{notes: notes, stderr: cmd.ErrOrStderr()},

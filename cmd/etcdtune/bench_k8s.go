@@ -1,11 +1,14 @@
 package main
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/runner"
 	"github.com/etcdtune/etcdtune/workloads/k8s"
 )
 
@@ -17,6 +20,8 @@ type benchK8sOptions struct {
 	listEvery     time.Duration
 	maxObjectSize int
 	watch         bool
+	burst         float64
+	maxNodes      int
 }
 
 // benchK8sIgnored are the shared key and value flags that the profile does
@@ -47,7 +52,34 @@ result's profile_rate_ops_s replays the cluster in real time.`,
 	fs.DurationVar(&o.listEvery, "list-every", time.Minute, "each of pods, configmaps and secrets is listed in full this often, at the cluster's pace")
 	fs.IntVar(&o.maxObjectSize, "max-object-size", k8s.MaxObjectSize, "largest ConfigMap or Secret, bytes (the apiserver's limit is 1 MiB)")
 	fs.BoolVar(&o.watch, "watch", true, "keep one watch per resource, as the apiserver's watch cache does, and check it sees every write")
+	o.findMax = addFindMaxFlags(fs)
+	fs.Float64Var(&o.burst, "burst", runner.DefaultK8sBurst, "--find-max: each step runs at the cluster's own request rate times this (a rollout's churn)")
+	fs.IntVar(&o.maxNodes, "max-nodes", k8s.MaxNodes, "--find-max: the largest cluster the search tries (Kubernetes' documented limit)")
+	o.findMax.kindFlags = []string{"burst", "max-nodes"}
+	o.nodeSearch = o.search
 	return cmd
+}
+
+// search is bench k8s --find-max: the largest cluster, in nodes from
+// --nodes up, that holds within the SLO at --burst times its own rate. The
+// search flags' step, warm-up, precision and steps apply; --start-rate and
+// --max-rate do not (the rate follows the cluster's size).
+func (o *benchK8sOptions) search(fs *pflag.FlagSet, c runner.CapacityPhase) (runner.Phase, error) {
+	for _, name := range []string{"start-rate", "max-rate"} {
+		if fs.Changed(name) {
+			return nil, badInput(fmt.Errorf("--%s does not go with bench k8s --find-max: the rate follows the cluster's size (--burst times its own rate); bound the search with --max-nodes", name))
+		}
+	}
+	slo := c.SLO
+	p := runner.K8sCapacityPhase{Options: k8s.Options{Prefix: o.prefix, Nodes: o.nodes, PodsPerNode: o.podsPerNode,
+		ListLimit: o.listLimit, ListEvery: o.listEvery, MaxObjectSize: o.maxObjectSize, Watch: o.watch, Seed: o.seed},
+		Config: engine.Config{Duration: c.Step, Warmup: c.StepWarmup, MaxInflight: o.maxInflight, RequestTimeout: o.conn.commandTimeout},
+		Burst:  o.burst, MaxNodes: o.maxNodes, Growth: runner.DefaultK8sGrowth, Precision: c.Search.Precision,
+		MaxSteps: c.Search.MaxSteps, SLO: slo, ListSLO: runner.K8sListSLO, QuotaShare: runner.DefaultQuotaShare, Force: o.force}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 func (o *benchK8sOptions) workload() (engine.Workload, error) {

@@ -25,6 +25,9 @@ type findMaxOptions struct {
 	maxSteps   int
 	startRate  float64
 	parsed     *runner.CapacityPhase // the search, without its workload, once checked
+	// kindFlags are a kind's own search flags (bench k8s: --burst,
+	// --max-nodes), refused like the others without --find-max.
+	kindFlags []string
 }
 
 // The search's defaults: a 3 s window holds a few thousand requests at the
@@ -71,7 +74,7 @@ func (o *findMaxOptions) check(fs *pflag.FlagSet, kind string, b *benchOptions) 
 		return nil
 	}
 	if !o.on {
-		for _, n := range []string{"slo", "precision", "step", "step-warmup", "max-steps", "start-rate"} {
+		for _, n := range append([]string{"slo", "precision", "step", "step-warmup", "max-steps", "start-rate"}, o.kindFlags...) {
 			if fs.Changed(n) {
 				return fault.Inputf("--%s is for --find-max", n)
 			}
@@ -115,11 +118,15 @@ func (o *findMaxOptions) check(fs *pflag.FlagSet, kind string, b *benchOptions) 
 	return nil
 }
 
-// phase is the plan's phase: the capacity search over wp when --find-max
-// is on (after check), else wp itself.
-func (o *findMaxOptions) phase(wp runner.WorkloadPhase) runner.Phase {
-	if o == nil || o.parsed == nil {
+// phase is the plan's phase: the kind's own search (nodes, when given),
+// or the capacity search over wp when --find-max is on (after check), else
+// wp itself.
+func (o *findMaxOptions) phase(wp runner.WorkloadPhase, nodes runner.Phase) runner.Phase {
+	switch {
+	case o == nil || o.parsed == nil:
 		return wp
+	case nodes != nil:
+		return nodes
 	}
 	cp := *o.parsed
 	cp.Workload = wp
