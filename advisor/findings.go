@@ -58,6 +58,9 @@ type Findings struct {
 	WriteCapacityOpsS       *Measure
 	WriteCapacityLowerBound bool
 	K8sMaxNodes             *Measure
+	K8sPodsPerNode          int  // the node search's pods per node
+	K8sNodesLowerBound      bool // the node search reached its bound, or the generator's
+	PlannedK8sNodes         int  // the nodes the cluster is sized for (the sizing run's preset)
 
 	// Database.
 	DBSizeBytes      *Measure

@@ -53,10 +53,14 @@ func CapacityVerdict(f Findings) result.Verdict {
 	}
 	if n := f.K8sMaxNodes; n != nil {
 		ev["k8s_max_nodes"] = n.Value
-		reason += fmt.Sprintf("; holds %.0f Kubernetes nodes at %d pods per node (%s)", n.Value, f.PodsPerNode, n.Source)
-		if f.Nodes > 0 && n.Value < float64(f.Nodes) {
+		atLeast := ""
+		if f.K8sNodesLowerBound {
+			atLeast = "at least "
+		}
+		reason += fmt.Sprintf("; holds %s%.0f Kubernetes nodes at %d pods per node (%s)", atLeast, n.Value, f.K8sPodsPerNode, n.Source)
+		if planned := max(f.PlannedK8sNodes, f.Nodes); planned > 0 && n.Value < float64(planned) && !f.K8sNodesLowerBound {
 			value = result.Fail
-			reason += fmt.Sprintf(", fewer than the %d planned", f.Nodes)
+			reason += fmt.Sprintf(", fewer than the %d planned", planned)
 		}
 	}
 	return verdict("capacity", value, rule, srcCapacity, reason, ev)

@@ -71,9 +71,11 @@ func TestCapacityVerdict(t *testing.T) {
 		{"below the plan", Findings{WriteTargetOpsS: target, WriteCapacityOpsS: M(100, "put --find-max")}, result.Fail},
 		{"a lower bound below the plan", Findings{WriteTargetOpsS: target, WriteCapacityOpsS: M(100, "put --find-max"), WriteCapacityLowerBound: true}, result.Warn},
 		{"fewer nodes than planned", Findings{WriteTargetOpsS: target, WriteCapacityOpsS: M(3000, "put --find-max"),
-			K8sMaxNodes: M(40, "k8s --find-max"), Nodes: 50, PodsPerNode: 30}, result.Fail},
+			K8sMaxNodes: M(40, "k8s --find-max"), Nodes: 50, K8sPodsPerNode: 30}, result.Fail},
+		{"fewer nodes than planned, but a lower bound", Findings{WriteTargetOpsS: target, WriteCapacityOpsS: M(3000, "put --find-max"),
+			K8sMaxNodes: M(40, "k8s --find-max"), Nodes: 50, K8sPodsPerNode: 30, K8sNodesLowerBound: true}, result.Pass},
 		{"the planned nodes", Findings{WriteTargetOpsS: target, WriteCapacityOpsS: M(3000, "put --find-max"),
-			K8sMaxNodes: M(80, "k8s --find-max"), Nodes: 50, PodsPerNode: 30}, result.Pass},
+			K8sMaxNodes: M(80, "k8s --find-max"), Nodes: 50, K8sPodsPerNode: 30}, result.Pass},
 	}
 	for _, c := range cases {
 		v := CapacityVerdict(c.f)

@@ -72,7 +72,9 @@ func loadFindings(f *advisor.Findings, r *result.Result) {
 	for _, w := range r.Workloads {
 		reqs += w.Ops + w.Errors
 		errs += w.Errors
-		if w.Name == "put" && w.Mode == result.ModeOpen && w.TargetRate > 0 && w.Ops > 0 {
+		// A capacity search's entry is the best step's, at the capacity:
+		// not the load the cluster is sized for.
+		if w.Name == "put" && w.Mode == result.ModeOpen && w.TargetRate > 0 && w.Ops > 0 && w.Capacity == nil {
 			src := fmt.Sprintf("put at %.0f/s, open loop, %.0f s", w.TargetRate, w.DurationS)
 			f.WriteTargetOpsS = advisor.M(w.TargetRate, "the run's target rate")
 			f.WriteAchievedOpsS = advisor.M(w.ThroughputOpsS, src)
@@ -115,7 +117,11 @@ func capacityFindings(f *advisor.Findings, wls []*result.Workload) {
 		}
 		switch {
 		case w.Name == "k8s" && c.MaxNodes > 0:
-			f.K8sMaxNodes = advisor.M(float64(c.MaxNodes), src+", broke on "+orNone(c.BrokeKind))
+			if c.BrokeKind != "" {
+				src += ", " + c.BrokeKind + " broke first"
+			}
+			f.K8sMaxNodes = advisor.M(float64(c.MaxNodes), src)
+			f.K8sPodsPerNode, f.K8sNodesLowerBound = c.PodsPerNode, c.LowerBound
 		case w.Name == "put" && c.MaxRateOpsS > 0:
 			f.WriteCapacityOpsS = advisor.M(c.MaxRateOpsS, src)
 			f.WriteCapacityLowerBound = c.LowerBound

@@ -10,10 +10,11 @@ import (
 	"github.com/etcdtune/etcdtune/result"
 )
 
-// verdictOrder is the order areas are shown in: the machine first (disk,
+// verdictOrder is the order areas are shown in: the capacity first (the
+// headline of a sizing run), then the machine (disk,
 // network), then what the load showed, then sizing. Areas not listed
 // follow, in the order the advisor gave them.
-var verdictOrder = []string{"disk", "network", "throughput", "latency", "stability", "cpu-memory"}
+var verdictOrder = []string{"capacity", "disk", "network", "throughput", "latency", "stability", "cpu-memory"}
 
 // notMeasuredVerdict is shown for an area whose figure was not measured.
 const notMeasuredVerdict = "N/A"

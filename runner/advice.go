@@ -13,10 +13,13 @@ import (
 // default.
 var scale = reports.Scale{FailuresTolerated: 1}
 
-// Advise runs the advisor's rules and the run's verdicts on a result.
-func Advise(res *result.Result, writeP99LimitMs float64) []result.Advice {
+// Advise runs the advisor's rules and the run's verdicts on a result;
+// plannedNodes is the Kubernetes cluster the preset sizes for, which the
+// capacity verdict holds the node search against.
+func Advise(res *result.Result, writeP99LimitMs float64, plannedNodes int) []result.Advice {
 	f := reports.Findings(res, scale)
 	f.WriteP99LimitMs = writeP99LimitMs
+	f.PlannedK8sNodes = plannedNodes
 	advice := advisor.Advise(f)
 	for _, v := range advisor.RunVerdicts(f) {
 		advice = append(advice, v.Advice())

@@ -67,12 +67,13 @@ func SizingPlan(o Options) Plan {
 	}
 	return Plan{Command: o.Command, Observer: o.Observer,
 		Target: Target{Options: o.Target, Conns: o.Preset.Conns, LocalDataDir: true, EmbeddedNote: note},
-		Phases: []Phase{probePhase{&o}, suitePhase{&o, suite(o.Preset, o.Timing, o.Prefix, o.Target.CommandTimeout)}},
+		Phases: append([]Phase{probePhase{&o}, suitePhase{&o, suite(o.Preset, o.Timing, o.Prefix, o.Target.CommandTimeout)}},
+			capacityPhases(&o)...),
 		Finish: func(res *result.Result, err error) {
 			if err != nil {
 				res.Error = err.Error()
 			}
-			res.Advice = Advise(res, o.WriteP99LimitMs)
+			res.Advice = Advise(res, o.WriteP99LimitMs, o.Preset.K8sNodes)
 		}}
 }
 

@@ -17,6 +17,19 @@ type Timing struct {
 	Load          time.Duration // each of range, watch, mixed and k8s
 	KeySpace      uint64        // keys written and read; preloaded for range and mixed
 	MaxK8sNodes   int           // caps the preset's Kubernetes scale (preload time)
+	// The capacity searches after the suite: each step's window and
+	// warm-up, the write search's first rate (at least the preset's) and
+	// precision, and the steps of each search. The Kubernetes search
+	// grows the cluster up to K8sCapacityFactor times the preset's nodes
+	// (capped by MaxK8sNodes): a cluster that holds four times its plan
+	// has room to grow, and a larger search would cost preload time.
+	CapacityStep      time.Duration
+	CapacityWarmup    time.Duration
+	CapacityStart     float64
+	CapacityPrecision float64
+	CapacitySteps     int
+	K8sCapacitySteps  int
+	K8sCapacityFactor int
 }
 
 // QuickTiming is --quick: short phases and a 4 MiB fsync probe (some 1,800
@@ -24,7 +37,10 @@ type Timing struct {
 func QuickTiming() Timing {
 	return Timing{HostWindow: 500 * time.Millisecond, FsyncBytes: 4 << 20, DiskSeqBytes: 16 << 20,
 		DiskRand: time.Second, RTTSamples: 100, ClusterWindow: time.Second, Warmup: time.Second,
-		Put: 8 * time.Second, Load: 4 * time.Second, KeySpace: 5000, MaxK8sNodes: 10}
+		Put: 8 * time.Second, Load: 4 * time.Second, KeySpace: 5000, MaxK8sNodes: 10,
+		// A coarse search: 1 s steps, 25% precision, from 1,000/s.
+		CapacityStep: time.Second, CapacityWarmup: 300 * time.Millisecond, CapacityStart: 1000, CapacityPrecision: 0.25,
+		CapacitySteps: 7, K8sCapacitySteps: 4, K8sCapacityFactor: 4}
 }
 
 // FullTiming is the default: fio's full 22 MiB disk check and 25-40 s per
@@ -33,5 +49,7 @@ func QuickTiming() Timing {
 func FullTiming() Timing {
 	return Timing{HostWindow: time.Second, FsyncBytes: 22 << 20, DiskSeqBytes: 64 << 20,
 		DiskRand: 2 * time.Second, RTTSamples: 1000, ClusterWindow: 3 * time.Second, Warmup: 3 * time.Second,
-		Put: 40 * time.Second, Load: 25 * time.Second, KeySpace: 10000, MaxK8sNodes: 1000}
+		Put: 40 * time.Second, Load: 25 * time.Second, KeySpace: 10000, MaxK8sNodes: 1000,
+		CapacityStep: 2 * time.Second, CapacityWarmup: 500 * time.Millisecond, CapacityStart: 500, CapacityPrecision: 0.05,
+		CapacitySteps: 14, K8sCapacitySteps: 8, K8sCapacityFactor: 4}
 }
