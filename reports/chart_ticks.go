@@ -44,7 +44,7 @@ func (logTicks125) Ticks(min, max float64) []plot.Tick {
 			}
 			t := plot.Tick{Value: v}
 			if m == 1 || m == 2 || m == 5 {
-				t.Label = strconv.FormatFloat(v, 'g', 4, 64)
+				t.Label = tickLabel(v)
 				labelled++
 			}
 			ticks = append(ticks, t)
@@ -52,8 +52,17 @@ func (logTicks125) Ticks(min, max float64) []plot.Tick {
 	}
 	if labelled < 2 {
 		for i := range ticks {
-			ticks[i].Label = strconv.FormatFloat(ticks[i].Value, 'g', 4, 64)
+			ticks[i].Label = tickLabel(ticks[i].Value)
 		}
 	}
 	return ticks
+}
+
+// tickLabel prints a tick's value as people read an axis: 10000, not
+// 1e+04; 0.5; 2.5.
+func tickLabel(v float64) string {
+	if v >= 1000 {
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	}
+	return strconv.FormatFloat(v, 'g', 4, 64)
 }
