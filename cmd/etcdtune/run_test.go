@@ -78,6 +78,7 @@ func TestRunQuick(t *testing.T) {
 	if p.Host == nil || p.Fsync == nil || p.Disk == nil || p.RTT == nil || p.Cluster == nil {
 		t.Errorf("a probe is missing: host %v fsync %v disk %v rtt %v cluster %v", p.Host != nil, p.Fsync != nil, p.Disk != nil, p.RTT != nil, p.Cluster != nil)
 	}
+	verdicts := verdictsOf(res)
 	var names []string
 	for _, w := range res.Workloads {
 		names = append(names, w.Name)
@@ -85,13 +86,27 @@ func TestRunQuick(t *testing.T) {
 			t.Errorf("workload %s sent nothing", w.Name)
 		}
 	}
-	if got := strings.Join(names, " "); got != "put range watch mixed k8s" {
-		t.Errorf("workloads %q, want the standard suite", got)
+	// The suite, then the capacity searches: writes, then the nodes.
+	if got := strings.Join(names, " "); got != "put range watch mixed k8s put k8s" {
+		t.Errorf("workloads %q, want the standard suite and the two capacity searches", got)
+	}
+	for _, w := range res.Workloads[len(res.Workloads)-2:] {
+		if c := w.Capacity; c == nil || len(c.Steps) == 0 || (c.MaxRateOpsS <= 0 && c.MaxNodes <= 0) {
+			t.Errorf("%s: no capacity found: %+v", w.Name, c)
+		}
+	}
+	if v := verdicts["capacity"]; v != result.Pass && v != result.Warn && v != result.Fail {
+		t.Errorf("verdict capacity is %q, want PASS, WARN or FAIL", v)
+	}
+	if !strings.Contains(r.stdout, "CAPACITY") {
+		t.Errorf("the verdict screen lacks the CAPACITY line:\n%s", r.stdout)
+	}
+	if _, err := os.Stat(filepath.Join(cwd, "out", "charts", "workload-6-put-capacity.png")); err != nil {
+		t.Errorf("no knee chart: %v", err)
 	}
 	if put := res.Workloads[0]; put.Mode != "open" || put.TargetRate != 150 {
 		t.Errorf("put ran %s at %v/s, want open loop at preset s's 150/s", put.Mode, put.TargetRate)
 	}
-	verdicts := verdictsOf(res)
 	for _, area := range []string{"disk", "network", "throughput", "latency", "stability"} {
 		if v := verdicts[area]; v != result.Pass && v != result.Warn && v != result.Fail {
 			t.Errorf("verdict %s is %q, want PASS, WARN or FAIL", area, v)
