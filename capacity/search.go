@@ -184,8 +184,11 @@ func (s *search) run(ctx context.Context) (*result.Capacity, error) {
 		return c, err
 	}
 	// Confirm the best pass. A confirmation that fails is a fail: the
-	// next lower rate that passed is confirmed instead, rather than new
-	// rates in between, which could pass by the same luck.
+	// search bisects again between the next lower pass and it, and
+	// confirms the new best, until one holds twice or the steps run out.
+	// A rate that passed once by luck cannot make the figure, and one
+	// noisy confirmation does not throw the figure back to a rate far
+	// below (the ramp's passes are a factor 2 apart).
 	for lo > 0 && ctx.Err() == nil && s.left() {
 		st, err := s.step(ctx, lo, true)
 		if err != nil {
@@ -196,7 +199,7 @@ func (s *search) run(ctx context.Context) (*result.Capacity, error) {
 			break
 		}
 		hi, failed = lo, st
-		lo = s.bestPassBelow(hi)
+		lo, hi, failed, _ = s.bisect(ctx, s.bestPassBelow(hi), hi, failed)
 	}
 	if hi > 0 {
 		c.Precision = (hi - lo) / hi

@@ -88,16 +88,29 @@ func ParseSLO(s string, base result.SLO) (result.SLO, error) {
 	return slo, nil
 }
 
+// Limit is one latency limit of an SLO: its name as --slo takes it, its
+// name as people read it, and the limit in ms.
+type Limit struct {
+	Flag, Name string
+	Ms         float64
+}
+
+// Limits are the SLO's latency limits that are set, fastest quantile first.
+func Limits(s result.SLO) []Limit {
+	var out []Limit
+	for _, l := range []Limit{{"p50", "p50", s.P50Ms}, {"p99", "p99", s.P99Ms}, {"p999", "p99.9", s.P999Ms}} {
+		if l.Ms > 0 {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 // Describe is the SLO in the form --slo takes.
 func Describe(s result.SLO) string {
 	var parts []string
-	for _, l := range []struct {
-		name string
-		ms   float64
-	}{{"p50", s.P50Ms}, {"p99", s.P99Ms}, {"p999", s.P999Ms}} {
-		if l.ms > 0 {
-			parts = append(parts, fmt.Sprintf("%s=%gms", l.name, l.ms))
-		}
+	for _, l := range Limits(s) {
+		parts = append(parts, fmt.Sprintf("%s=%gms", l.Flag, l.Ms))
 	}
 	return strings.Join(append(parts, fmt.Sprintf("errors=%g%%", s.ErrorRate*100)), ",")
 }

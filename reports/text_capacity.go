@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/etcdtune/etcdtune/capacity"
 	"github.com/etcdtune/etcdtune/result"
 )
 
@@ -136,13 +137,8 @@ func boundingFail(c *result.Capacity) *result.CapacityStep {
 // sloLimits says the SLO as limits: "p99 <= 25 ms, p99.9 <= 100 ms, errors <= 0.1%".
 func sloLimits(s result.SLO) string {
 	var parts []string
-	for _, l := range []struct {
-		name string
-		ms   float64
-	}{{"p50", s.P50Ms}, {"p99", s.P99Ms}, {"p99.9", s.P999Ms}} {
-		if l.ms > 0 {
-			parts = append(parts, fmt.Sprintf("%s <= %g ms", l.name, l.ms))
-		}
+	for _, l := range capacity.Limits(s) {
+		parts = append(parts, fmt.Sprintf("%s <= %g ms", l.Name, l.Ms))
 	}
 	return strings.Join(append(parts, fmt.Sprintf("errors <= %g%%", 100*s.ErrorRate)), ", ")
 }
