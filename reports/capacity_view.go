@@ -44,6 +44,9 @@ func stepRows(c *result.Capacity) []stepRow {
 		if s.Confirm {
 			r.Outcome += " (confirmation re-run)"
 		}
+		if s.Retry {
+			r.Outcome += " (second try)"
+		}
 		rows = append(rows, r)
 	}
 	return rows

@@ -27,6 +27,9 @@ func writeCapacityText(w io.Writer, name string, c *result.Capacity) {
 		if st.Confirm {
 			label += " confirm"
 		}
+		if st.Retry {
+			label += " retry"
+		}
 		verdict := "pass"
 		if !st.Pass {
 			verdict = st.LimitedBy + ": " + kindOf(&result.Capacity{}, &st) + st.Why

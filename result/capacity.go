@@ -76,6 +76,7 @@ type CapacityStep struct {
 	// LimitedBy is the stop reason this step's failure stands for.
 	LimitedBy string `json:"limited_by,omitempty"`
 	Confirm   bool   `json:"confirm,omitempty"` // the re-run of the best passing step
+	Retry     bool   `json:"retry,omitempty"`   // the second try of a step that failed once
 	Nodes     int    `json:"nodes,omitempty"`   // the Kubernetes search's cluster size
 	// Kind is the operation kind whose latencies the step shows (the
 	// Kubernetes search: the one that broke, or the nearest its limit).

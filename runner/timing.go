@@ -40,7 +40,7 @@ func QuickTiming() Timing {
 		Put: 8 * time.Second, Load: 4 * time.Second, KeySpace: 5000, MaxK8sNodes: 10,
 		// A coarse search: 1 s steps, 25% precision, from 1,000/s.
 		CapacityStep: time.Second, CapacityWarmup: 300 * time.Millisecond, CapacityStart: 1000, CapacityPrecision: 0.25,
-		CapacitySteps: 7, K8sCapacitySteps: 4, K8sCapacityFactor: 4}
+		CapacitySteps: 9, K8sCapacitySteps: 4, K8sCapacityFactor: 4}
 }
 
 // FullTiming is the default: fio's full 22 MiB disk check and 25-40 s per
@@ -51,5 +51,5 @@ func FullTiming() Timing {
 		DiskRand: 2 * time.Second, RTTSamples: 1000, ClusterWindow: 3 * time.Second, Warmup: 3 * time.Second,
 		Put: 40 * time.Second, Load: 25 * time.Second, KeySpace: 10000, MaxK8sNodes: 1000,
 		CapacityStep: 2 * time.Second, CapacityWarmup: 500 * time.Millisecond, CapacityStart: 500, CapacityPrecision: 0.05,
-		CapacitySteps: 14, K8sCapacitySteps: 8, K8sCapacityFactor: 4}
+		CapacitySteps: 18, K8sCapacitySteps: 8, K8sCapacityFactor: 4}
 }

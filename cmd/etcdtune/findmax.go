@@ -31,14 +31,14 @@ type findMaxOptions struct {
 }
 
 // The search's defaults: a 3 s window holds a few thousand requests at the
-// rates that matter, enough for a p99 and short enough for sixteen steps
+// rates that matter, enough for a p99 and short enough for twenty steps
 // (ramp, bisection, confirmation) in about a minute; 1 s of warm-up fills
 // the connections and the server's caches; 500/s is a light load for any
-// etcd, from which doubling reaches 16,000/s in six steps; sixteen steps leave room for five of bisection and the confirmation.
+// etcd, from which doubling reaches 16,000/s in six steps; twenty steps leave room for five of bisection, the second tries of failing steps and the confirmation.
 const (
 	defaultStep       = 3 * time.Second
 	defaultStepWarmup = time.Second
-	defaultMaxSteps   = 16
+	defaultMaxSteps   = 20
 	defaultStartRate  = 500
 )
 
