@@ -198,6 +198,9 @@ type passedStep struct {
 // past the quota's share is not run: the step that comes back fails with
 // limited_by quota, and is not among the measured steps.
 func (ns *nodeSearch) step(ctx context.Context, n int, confirm bool) (st result.CapacityStep, err error) {
+	if ns.s.Target.Embedded() != nil {
+		compactAll(ctx, ns.cs[0]) // as the write search does: see settle
+	}
 	db, err := ns.dbSize(ctx)
 	if err != nil {
 		return st, err

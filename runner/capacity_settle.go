@@ -25,8 +25,17 @@ const (
 // put, so the next step's prefix check finds the prefix as before.
 const settleKey = "capacity-settle"
 
-// settle waits for the server to be back near the first step's pace.
+// settle waits for the server to be back near the first step's pace. On
+// the embedded etcd, which is the run's own, it first compacts the history
+// the previous step wrote: every put and every cleanup delete is a
+// revision, and a search of tens of steps would otherwise grow the
+// backend until later steps measure the history rather than the load
+// (kube-apiserver compacts every 5 minutes for the same reason). A user's
+// cluster is never compacted: its history is not etcdtune's to discard.
 func (c *capacityRun) settle(ctx context.Context, prefix string) {
+	if c.s.Target.Embedded() != nil {
+		compactAll(ctx, c.s.Target.Clients()[0])
+	}
 	if !sleep(ctx, settlePause) || c.first == nil {
 		return
 	}
@@ -42,6 +51,18 @@ func (c *capacityRun) settle(ctx context.Context, prefix string) {
 			return
 		}
 	}
+}
+
+// compactAll compacts the history up to the current revision; a failure
+// only means the next step measures a larger backend.
+func compactAll(ctx context.Context, cl *clientv3.Client) {
+	ctx, cancel := context.WithTimeout(ctx, settleMax)
+	defer cancel()
+	resp, err := cl.Get(ctx, "compact-probe", clientv3.WithCountOnly())
+	if err != nil {
+		return
+	}
+	cl.Compact(ctx, resp.Header.Revision, clientv3.WithCompactPhysical())
 }
 
 // timePut times one put of key and deletes the key, even after Ctrl-C.
