@@ -162,11 +162,18 @@ type search struct {
 // bound the figure, any more than one lucky pass may make it (the
 // confirmation). A confirmation is itself the second measurement.
 func (s *search) step(ctx context.Context, rate float64, confirm bool) (result.CapacityStep, error) {
-	st, err := s.measureOnce(ctx, rate, confirm, false)
-	if err != nil || st.Pass || confirm || !s.left() || ctx.Err() != nil {
-		return st, err
+	first, err := s.measureOnce(ctx, rate, confirm, false)
+	if err != nil || first.Pass || confirm || !s.left() || ctx.Err() != nil {
+		return first, err
 	}
-	return s.measureOnce(ctx, rate, false, true)
+	second, err := s.measureOnce(ctx, rate, false, true)
+	// Failed twice: the server's limit when either try showed it (a
+	// missed limit or errors); the generator's only when both tries blame
+	// it, since the generator falls behind a server past its capacity too.
+	if err == nil && !second.Pass && second.LimitedBy == result.LimitedByGenerator && first.LimitedBy != result.LimitedByGenerator {
+		return first, nil
+	}
+	return second, err
 }
 
 func (s *search) measureOnce(ctx context.Context, rate float64, confirm, retry bool) (result.CapacityStep, error) {

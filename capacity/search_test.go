@@ -121,3 +121,24 @@ func TestParseSLO(t *testing.T) {
 		}
 	}
 }
+
+// A step that fails twice is the server's limit when either try showed a
+// missed limit: the generator falls behind a server past its capacity too.
+func TestSearchTwoTriesPreferTheServersReason(t *testing.T) {
+	tries := map[float64]int{}
+	m := func(_ context.Context, rate float64) (Sample, error) {
+		tries[rate]++
+		s := Sample{Target: rate, Achieved: rate, P99Ms: 5, ServiceP99Ms: 5, Ops: 100}
+		if rate > 1000 {
+			s.P99Ms, s.ServiceP99Ms = 60, 60 // the server misses the limit
+			if tries[rate] == 2 {
+				s.ServiceP99Ms, s.Generator = 5, "sends went out late"
+			}
+		}
+		return s, nil
+	}
+	c, _ := Search(t.Context(), Options{StartRate: 250, Precision: 0.05, MaxSteps: 40}, testSLO, m)
+	if c.LimitedBy != result.LimitedBySLO || c.LowerBound {
+		t.Errorf("limited by %s (lower bound %v), want slo", c.LimitedBy, c.LowerBound)
+	}
+}

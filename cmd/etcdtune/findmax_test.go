@@ -65,8 +65,8 @@ func TestFindMaxFindsAKnownCapacity(t *testing.T) {
 		// throughput is the limit: past it the queue
 		// grows and the p99 from the intended send time with it.
 		res := benchJSON(t, "bench", "put", "--endpoints", addr, "--no-guard", "--find-max", "--slo", "p99=100ms,p999=1s",
-			"--start-rate", fmt.Sprint(int(limit/2)), "--step", "1s", "--step-warmup", "500ms", "--precision", "5%",
-			"--max-steps", "8", "--max-inflight", "2000", "--prefix", fmt.Sprintf("/fm%d/", i))
+			"--start-rate", fmt.Sprint(int(limit*3/4)), "--step", "1s", "--step-warmup", "500ms", "--precision", "5%",
+			"--max-steps", "14", "--max-inflight", "2000", "--prefix", fmt.Sprintf("/fm%d/", i))
 		c := res.Workloads[0].Capacity
 		if c == nil {
 			t.Fatalf("no capacity in the result")
