@@ -57,7 +57,7 @@ func (s Session) Run(ctx context.Context, wl Workload) (res *result.Workload, er
 		return nil, err
 	}
 	defer func() {
-		if cerr := cleanupWorkload(context.WithoutCancel(ctx), s.Clients[0], wl); cerr != nil {
+		if cerr := CleanupWorkload(context.WithoutCancel(ctx), s.Clients[0], wl); cerr != nil {
 			if res != nil {
 				res.Warnings = append(res.Warnings, cerr.Error())
 			} else {
@@ -106,9 +106,9 @@ type RangeCleaner interface {
 // KeyRange is the half-open key range [Start, End).
 type KeyRange struct{ Start, End string }
 
-// cleanupWorkload deletes what wl wrote: its KeySpec's range, or its own
+// CleanupWorkload deletes what wl wrote: its KeySpec's range, or its own
 // ranges if it is a RangeCleaner.
-func cleanupWorkload(ctx context.Context, c *clientv3.Client, wl Workload) error {
+func CleanupWorkload(ctx context.Context, c *clientv3.Client, wl Workload) error {
 	keys := wl.Keys()
 	rc, ok := wl.(RangeCleaner)
 	if !ok {

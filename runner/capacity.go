@@ -169,21 +169,31 @@ func sampleOf(wr *result.Workload, rate float64, remote bool) capacity.Sample {
 		l := wr.ServiceLatencyMs
 		smp.ServiceP50Ms, smp.ServiceP99Ms, smp.ServiceP999Ms = l.P50, l.P99, l.P999
 	}
-	ol := wr.OpenLoop
-	if ol == nil {
-		return smp
+	if ol := wr.OpenLoop; ol != nil {
+		smp.Achieved = min(smp.Achieved, ol.AchievedRate)
 	}
-	smp.Achieved = min(smp.Achieved, ol.AchievedRate)
+	smp.Generator = generatorReason(wr, remote)
+	return smp
+}
+
+// generatorReason says why etcdtune did not keep a step's schedule, "" if
+// it did: the in-flight bound reached, over 1% of sends late, or (on a
+// remote target only) its own CPU near the machine's. Both searches, of
+// rates and of nodes, judge the generator by it.
+func generatorReason(wr *result.Workload, remote bool) string {
+	ol := wr.OpenLoop
 	switch {
+	case ol == nil:
+		return ""
 	case ol.InflightLimitHits > 0:
-		smp.Generator = fmt.Sprintf("the in-flight bound (--max-inflight %d) was reached by %d sends", ol.MaxInflight, ol.InflightLimitHits)
+		return fmt.Sprintf("the in-flight bound (--max-inflight %d) was reached by %d sends", ol.MaxInflight, ol.InflightLimitHits)
 	case ol.Sent > 0 && float64(ol.LateSends) > lateShare*float64(ol.Sent):
-		smp.Generator = fmt.Sprintf("%d of %d sends (%.1f%%) went out over 1 ms late", ol.LateSends, ol.Sent, 100*float64(ol.LateSends)/float64(ol.Sent))
+		return fmt.Sprintf("%d of %d sends (%.1f%%) went out over 1 ms late", ol.LateSends, ol.Sent, 100*float64(ol.LateSends)/float64(ol.Sent))
 	case remote:
 		wall := wr.DurationS + wr.WarmupS
 		if cpus := float64(runtime.NumCPU()); wall > 0 && wr.Client.CPUSeconds/wall > busyCPU*cpus {
-			smp.Generator = fmt.Sprintf("etcdtune used %.1f of %.0f CPUs", wr.Client.CPUSeconds/wall, cpus)
+			return fmt.Sprintf("etcdtune used %.1f of %.0f CPUs", wr.Client.CPUSeconds/wall, cpus)
 		}
 	}
-	return smp
+	return ""
 }

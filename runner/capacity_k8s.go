@@ -128,7 +128,7 @@ func (p K8sCapacityPhase) Run(ctx context.Context, s *State) error {
 		return err
 	}
 	defer func() {
-		if cerr := deleteRanges(context.WithoutCancel(ctx), cs[0], wl.CleanupRanges()); cerr != nil {
+		if cerr := engine.CleanupWorkload(context.WithoutCancel(ctx), cs[0], wl); cerr != nil {
 			s.Note(cerr.Error())
 		}
 	}()
@@ -150,19 +150,6 @@ func (p K8sCapacityPhase) Run(ctx context.Context, s *State) error {
 	s.Result.EndReason = wr.EndReason
 	if err != nil && ctx.Err() == nil {
 		wr.Warnings = append(wr.Warnings, "the search stopped: "+err.Error())
-	}
-	return nil
-}
-
-// deleteRanges deletes what the profile wrote, as a Session's cleanup does
-// (the ranges lie under the prefix: the profile's CleanupRanges).
-func deleteRanges(ctx context.Context, c *clientv3.Client, ranges []engine.KeyRange) error {
-	ctx, cancel := context.WithTimeout(ctx, engine.CleanupTimeout)
-	defer cancel()
-	for _, r := range ranges {
-		if _, err := c.Delete(ctx, r.Start, clientv3.WithRange(r.End)); err != nil {
-			return fmt.Errorf("could not delete etcdtune's keys (%v); delete them with: etcdctl del %q %q", err, r.Start, r.End)
-		}
 	}
 	return nil
 }
@@ -227,7 +214,7 @@ func (ns *nodeSearch) step(ctx context.Context, n int, confirm bool) (st result.
 		return st, err
 	}
 	ns.last = wr
-	st = judgeK8s(ns.p.SLO, ns.p.ListSLO, cfg.Rate, wr)
+	st = judgeK8s(ns.p.SLO, ns.p.ListSLO, cfg.Rate, wr, ns.s.Target.Embedded() == nil)
 	st.Nodes, st.Confirm = n, confirm
 	ns.steps = append(ns.steps, st)
 	if st.Pass {
@@ -384,8 +371,8 @@ func bestBelow(passes []int, hi int) int {
 // rate. The step shows the figures of the kind that failed (the one
 // furthest over its limit when several did) or, when all passed, of the
 // one nearest its limit.
-func judgeK8s(slo, listSLO result.SLO, rate float64, wr *result.Workload) result.CapacityStep {
-	gen := k8sGenerator(wr.OpenLoop)
+func judgeK8s(slo, listSLO result.SLO, rate float64, wr *result.Workload, remote bool) result.CapacityStep {
+	gen := generatorReason(wr, remote)
 	achieved := wr.ThroughputOpsS
 	if wr.OpenLoop != nil {
 		achieved = wr.OpenLoop.AchievedRate
@@ -453,21 +440,4 @@ func overLimit(slo result.SLO, s capacity.Sample) float64 {
 		}
 	}
 	return r
-}
-
-// k8sGenerator says why the generator could not keep the step's schedule,
-// if it could not: the in-flight bound reached, sends due but never sent,
-// or sends far behind their time.
-func k8sGenerator(ol *result.OpenLoopStats) string {
-	switch {
-	case ol == nil:
-		return ""
-	case ol.InflightLimitHits > 0:
-		return fmt.Sprintf("the in-flight bound (%d) was reached by %d sends", ol.MaxInflight, ol.InflightLimitHits)
-	case ol.Unsent > 0:
-		return fmt.Sprintf("%d sends due were never sent", ol.Unsent)
-	case ol.MaxSendLagMs > 100:
-		return fmt.Sprintf("a send went out %.0f ms late", ol.MaxSendLagMs)
-	}
-	return ""
 }
