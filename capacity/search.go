@@ -10,7 +10,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"strings"
 	"time"
 
 	"github.com/etcdtune/etcdtune/fault"
@@ -66,7 +65,8 @@ func Judge(slo result.SLO, s Sample) result.CapacityStep {
 			break
 		}
 	}
-	if why == "" && s.Target > 0 && s.Achieved < minAchieved*s.Target {
+	behind := why == "" && s.Target > 0 && s.Achieved < minAchieved*s.Target
+	if behind {
 		why = fmt.Sprintf("achieved %.0f of %.0f/s", s.Achieved, s.Target)
 	}
 	if why == "" {
@@ -78,7 +78,7 @@ func Judge(slo result.SLO, s Sample) result.CapacityStep {
 	if s.Generator != "" && serviceMet(slo, s) {
 		return fail(result.LimitedByGenerator, why+": the generator could not keep the schedule: "+s.Generator)
 	}
-	if strings.HasPrefix(why, "achieved") {
+	if behind {
 		why += ": the server fell behind"
 	}
 	return fail(result.LimitedBySLO, why)

@@ -163,6 +163,9 @@ var writeKinds = map[string]bool{"put": true, "txn": true, "cas": true}
 // of a write, from the workloads.
 func writeFindings(f *advisor.Findings, wls []*result.Workload) {
 	for _, w := range wls {
+		if w.Capacity != nil {
+			continue // a capacity search's rate is what etcd can take, not what it must
+		}
 		rate := 0.0
 		switch {
 		case len(w.Kinds) > 0:
