@@ -57,6 +57,7 @@ type Findings struct {
 	// not the server's), and the Kubernetes nodes the node search found.
 	WriteCapacityOpsS       *Measure
 	WriteCapacityLowerBound bool
+	WriteCapacityUnsteady   string // how the server's pace changed during the search, if it did
 	K8sMaxNodes             *Measure
 	K8sPodsPerNode          int  // the node search's pods per node
 	K8sNodesLowerBound      bool // the node search reached its bound, or the generator's

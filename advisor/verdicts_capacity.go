@@ -51,6 +51,9 @@ func CapacityVerdict(f Findings) result.Verdict {
 	if f.WriteCapacityLowerBound && value != result.Pass {
 		reason += "; the figure is a lower bound, not the cluster's capacity: load it from more agents or another host"
 	}
+	if f.WriteCapacityUnsteady != "" {
+		reason += "; the figure is one moment's: " + f.WriteCapacityUnsteady
+	}
 	if n := f.K8sMaxNodes; n != nil {
 		ev["k8s_max_nodes"] = n.Value
 		atLeast := ""

@@ -102,7 +102,7 @@ type Options struct {
 	// Precision is where the bisection stops: the gap between the best
 	// pass and the first fail, relative to the fail, in (0, 0.5].
 	Precision float64
-	MaxSteps  int // steps in all, confirmations included (> 0)
+	MaxSteps  int // measured steps in all (every try counts), confirmations included (> 0)
 }
 
 // DefaultPrecision is --precision's default: 5%.
@@ -131,12 +131,13 @@ type Measure func(ctx context.Context, rate float64) (Sample, error)
 
 // Search finds the highest rate that passes Judge. It doubles the rate
 // from StartRate until a step fails, bisects between the last pass and the
-// first fail to Precision, then re-runs the best pass once: a confirmation
-// that fails is a fail (noise on a shared machine must not make the
-// figure), and the bisection goes on below it. ctx ending stops it with
-// what it found so far. The result's LimitedBy is the reason of the fail
-// that bounds the figure, or max-rate when every step up to MaxRate
-// passed, or max-steps when the steps ran out first.
+// first fail to Precision, then runs the best pass's step once more to
+// confirm it: a confirmation that fails is a fail (noise on a shared
+// machine must not make the figure), and the bisection goes on below it.
+// Each step is the majority of up to three tries (see step). ctx ending
+// stops it with what it found so far. The result's LimitedBy is the reason
+// of the fail that bounds the figure, or max-rate when every step up to
+// MaxRate passed, or max-steps when the tries ran out first.
 func Search(ctx context.Context, o Options, slo result.SLO, measure Measure) (*result.Capacity, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
@@ -153,41 +154,102 @@ type search struct {
 	measure Measure
 	started time.Time
 	steps   []result.CapacityStep
-	passes  []float64 // rates that passed, confirmed or not
+	passes  []float64 // rates whose step passed, confirmed or not
+	judged  []judged  // every step's verdict, in order
 }
 
-// step measures rate and records it. A step that fails is measured once
-// more at once, and fails only if that fails too: one stall of a shared
-// machine (a GC pause, a neighbour's fsync, a cold first step) must not
-// bound the figure, any more than one lucky pass may make it (the
-// confirmation). A confirmation is itself the second measurement.
+// judged is one step's verdict: its rate, and the measured step (1-based)
+// that settled it.
+type judged struct {
+	rate float64
+	pass bool
+	at   int
+}
+
+// A step is judged on up to three tries at its rate, by majority: a
+// shared machine stalls now and then (a GC pause, a neighbour's fsync), so
+// one try near the knee passes or fails by luck, and a search that took
+// each try at its word would bisect towards wherever its luck ran out
+// (five searches on one node gave 4,000 to 9,500 puts/s that way). A try
+// whose figures are far from every limit settles its step alone, so the
+// ramp and the clear failures past the knee cost one try each.
+const (
+	maxTries = 3
+	// A try is a clear pass when its latencies (from the intended send,
+	// so a late generator is in them) are within half of every limit.
+	clearPass = 0.5
+	// A try is a clear fail when it had errors past the SLO or achieved
+	// under 90% of its rate. A latency miss alone never is: one stall of
+	// the machine (a p99 of 200 ms over a p50 of 1 ms) looks like a
+	// queue's in one try, and only a second try tells them apart.
+	clearBehind = 0.9
+)
+
+// step measures rate until its verdict is settled: one clear try, two
+// tries that agree, or the majority of three. A confirmation is a step of
+// its own, with fresh tries: the figure is the rate that passed twice in
+// this sense. A failed step's reason is the server's when any failing try
+// showed a missed limit or errors, the generator's only when every failing
+// try blames it, since the generator falls behind a server past its
+// capacity too.
 func (s *search) step(ctx context.Context, rate float64, confirm bool) (result.CapacityStep, error) {
-	first, err := s.measureOnce(ctx, rate, confirm, false)
-	if err != nil || first.Pass || confirm || !s.left() || ctx.Err() != nil {
-		return first, err
+	var pass, fail []result.CapacityStep
+	for try := 0; try < maxTries; try++ {
+		st, clear, err := s.measureOnce(ctx, rate, confirm, try > 0)
+		if err != nil {
+			return st, err
+		}
+		if st.Pass {
+			pass = append(pass, st)
+		} else {
+			fail = append(fail, st)
+		}
+		if (try == 0 && clear) || len(pass) == 2 || len(fail) == 2 || !s.left() || ctx.Err() != nil {
+			break
+		}
 	}
-	second, err := s.measureOnce(ctx, rate, false, true)
-	// Failed twice: the server's limit when either try showed it (a
-	// missed limit or errors); the generator's only when both tries blame
-	// it, since the generator falls behind a server past its capacity too.
-	if err == nil && !second.Pass && second.LimitedBy == result.LimitedByGenerator && first.LimitedBy != result.LimitedByGenerator {
-		return first, nil
+	v := judged{rate: rate, pass: len(pass) > len(fail), at: len(s.steps)}
+	s.judged = append(s.judged, v)
+	if v.pass {
+		s.passes = append(s.passes, rate)
+		return pass[len(pass)-1], nil
 	}
-	return second, err
+	// A tie (the budget ran out after two tries that disagree) is a fail:
+	// a coin flip must not raise the figure.
+	for _, st := range fail {
+		if st.LimitedBy != result.LimitedByGenerator {
+			return st, nil
+		}
+	}
+	return fail[len(fail)-1], nil
 }
 
-func (s *search) measureOnce(ctx context.Context, rate float64, confirm, retry bool) (result.CapacityStep, error) {
+func (s *search) measureOnce(ctx context.Context, rate float64, confirm, retry bool) (result.CapacityStep, bool, error) {
 	smp, err := s.measure(ctx, rate)
 	if err != nil {
-		return result.CapacityStep{}, err
+		return result.CapacityStep{}, false, err
 	}
 	st := Judge(s.slo, smp)
 	st.Confirm, st.Retry = confirm, retry
 	s.steps = append(s.steps, st)
-	if st.Pass {
-		s.passes = append(s.passes, rate)
+	return st, clearTry(s.slo, smp, st), nil
+}
+
+// clearTry says whether one try settles its step alone. A generator that
+// fell behind never does: its trouble may pass, the server's limit not.
+func clearTry(slo result.SLO, s Sample, st result.CapacityStep) bool {
+	switch {
+	case st.LimitedBy == result.LimitedByGenerator:
+		return false
+	case !st.Pass:
+		return st.LimitedBy == result.LimitedByErrors || (s.Target > 0 && s.Achieved < clearBehind*s.Target)
 	}
-	return st, nil
+	for _, l := range []struct{ got, limit float64 }{{s.P50Ms, slo.P50Ms}, {s.P99Ms, slo.P99Ms}, {s.P999Ms, slo.P999Ms}} {
+		if l.limit > 0 && l.got > clearPass*l.limit {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *search) left() bool { return len(s.steps) < s.o.MaxSteps }
@@ -234,7 +296,50 @@ func (s *search) run(ctx context.Context) (*result.Capacity, error) {
 		c.LimitedBy = LimitedByMaxSteps
 	}
 	c.LowerBound = c.LimitedBy != result.LimitedBySLO && c.LimitedBy != result.LimitedByErrors
+	c.Unsteady = unsteady(s.judged)
 	return c, nil
+}
+
+// unsteady says how the evidence contradicts a server of one pace: the
+// widest pair of a step that failed at a rate below (or at) one that
+// passed, "" when there is none. A server's latency does not fall as its
+// load rises, so such a pair means its pace changed during the search (a
+// neighbour on a shared machine, its own compaction, a disk slowing
+// down): on one machine the same node's p99 at 12,000 puts/s was 20 ms and
+// 52-72 ms a minute later. The search cannot make that figure
+// repeatable; it can say so.
+func unsteady(js []judged) string {
+	// Near the knee a steady server passes and fails by a few per cent
+	// either way: only a fail 10% or more below a pass is a change.
+	var pass, fail *judged
+	for i := range js {
+		for j := range js {
+			p, f := &js[i], &js[j]
+			if !p.pass || f.pass || f.rate > (1-unsteadyGap)*p.rate {
+				continue
+			}
+			if pass == nil || p.rate-f.rate > pass.rate-fail.rate {
+				pass, fail = p, f
+			}
+		}
+	}
+	if pass == nil {
+		return ""
+	}
+	return fmt.Sprintf("%s/s passed (step %d) and %s/s failed (step %d): the server's pace changed during the search",
+		humanRate(pass.rate), pass.at, humanRate(fail.rate), fail.at)
+}
+
+// unsteadyGap is how far below a passing rate a fail must be to show a
+// change of pace rather than the noise at the knee.
+const unsteadyGap = 0.1
+
+// humanRate prints a rate as the step table does: 8250, 12.5.
+func humanRate(r float64) string {
+	if r >= 100 {
+		return fmt.Sprintf("%.0f", r)
+	}
+	return fmt.Sprintf("%.3g", r)
 }
 
 // LimitedByMaxSteps: the step budget ran out before a step failed or the

@@ -45,7 +45,7 @@ func stepRows(c *result.Capacity) []stepRow {
 			r.Outcome += " (confirmation re-run)"
 		}
 		if s.Retry {
-			r.Outcome += " (second try)"
+			r.Outcome += " (retry)"
 		}
 		rows = append(rows, r)
 	}

@@ -124,7 +124,7 @@ func capacityFindings(f *advisor.Findings, wls []*result.Workload) {
 			f.K8sPodsPerNode, f.K8sNodesLowerBound = c.PodsPerNode, c.LowerBound
 		case w.Name == "put" && c.MaxRateOpsS > 0:
 			f.WriteCapacityOpsS = advisor.M(c.MaxRateOpsS, src)
-			f.WriteCapacityLowerBound = c.LowerBound
+			f.WriteCapacityLowerBound, f.WriteCapacityUnsteady = c.LowerBound, c.Unsteady
 		}
 	}
 }

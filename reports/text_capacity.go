@@ -84,10 +84,15 @@ func capacityLine(name string, c *result.Capacity) string {
 		if fail != nil {
 			s += fmt.Sprintf(" (%s: %s%s at %s)", c.LimitedBy, kindOf(c, fail), fail.Why, where(fail))
 		}
-		if c.Confirmed {
-			return s + ", confirmed"
+		switch {
+		case c.Confirmed:
+			s += ", confirmed"
+		case confirmTried(c):
+			s += ", not confirmed (its re-run failed and the steps ran out)"
+		default:
+			s += ", not confirmed (the re-run of the best pass did not happen)"
 		}
-		return s + ", not confirmed (the re-run of the best pass did not happen)"
+		return s + unsteadyNote(c)
 	case result.LimitedByGenerator:
 		why = "etcdtune itself could not keep the schedule"
 		if fail != nil {
@@ -105,7 +110,26 @@ func capacityLine(name string, c *result.Capacity) string {
 	default: // max-steps
 		why = "--max-steps ran out before the search closed in"
 	}
-	return fmt.Sprintf("at least %s %s: a LOWER BOUND, not the server's capacity (%s)", figure, at, why)
+	return fmt.Sprintf("at least %s %s: a LOWER BOUND, not the server's capacity (%s)", figure, at, why) + unsteadyNote(c)
+}
+
+// confirmTried says whether a confirmation step ran.
+func confirmTried(c *result.Capacity) bool {
+	for _, st := range c.Steps {
+		if st.Confirm {
+			return true
+		}
+	}
+	return false
+}
+
+// unsteadyNote is what the line adds when the server's pace changed during
+// the search: the figure is then one moment's, not the server's.
+func unsteadyNote(c *result.Capacity) string {
+	if c.Unsteady == "" {
+		return ""
+	}
+	return "; UNSTEADY: " + c.Unsteady + ", so the figure depends on when it ran (run it again, on a quieter machine, to know)"
 }
 
 // kindOf names the operation kind a failing step's figures are of, else

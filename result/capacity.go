@@ -43,7 +43,12 @@ type Capacity struct {
 	LowerBound bool `json:"lower_bound"`
 	// Confirmed is true when the best passing step passed again when re-run.
 	Confirmed bool `json:"confirmed"`
-	SLO       SLO  `json:"slo"`
+	// Unsteady, when set, says how the server's pace changed during the
+	// search: a rate failed below one that had passed, which a server of
+	// one pace does not do. The figure then depends on when it was
+	// measured.
+	Unsteady string `json:"unsteady,omitempty"`
+	SLO      SLO    `json:"slo"`
 	// Precision is the gap between the figure and the lowest rate that
 	// failed, relative to that rate: how close the search came.
 	Precision float64 `json:"precision"`
@@ -76,7 +81,7 @@ type CapacityStep struct {
 	// LimitedBy is the stop reason this step's failure stands for.
 	LimitedBy string `json:"limited_by,omitempty"`
 	Confirm   bool   `json:"confirm,omitempty"` // the re-run of the best passing step
-	Retry     bool   `json:"retry,omitempty"`   // the second try of a step that failed once
+	Retry     bool   `json:"retry,omitempty"`   // a further try of a step its first try did not settle
 	Nodes     int    `json:"nodes,omitempty"`   // the Kubernetes search's cluster size
 	// Kind is the operation kind whose latencies the step shows (the
 	// Kubernetes search: the one that broke, or the nearest its limit).

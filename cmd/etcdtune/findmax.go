@@ -34,11 +34,13 @@ type findMaxOptions struct {
 // rates that matter, enough for a p99 and short enough for twenty steps
 // (ramp, bisection, confirmation) in about a minute; 1 s of warm-up fills
 // the connections and the server's caches; 500/s is a light load for any
-// etcd, from which doubling reaches 16,000/s in six steps; twenty steps leave room for five of bisection, the second tries of failing steps and the confirmation.
+// etcd, from which doubling reaches 16,000/s in six steps; thirty leave
+// room for five of bisection, the further tries of steps near the knee
+// (each is the majority of up to three) and the confirmation's.
 const (
 	defaultStep       = 3 * time.Second
 	defaultStepWarmup = time.Second
-	defaultMaxSteps   = 20
+	defaultMaxSteps   = 30
 	defaultStartRate  = 500
 )
 
@@ -51,7 +53,7 @@ func addFindMaxFlags(fs *pflag.FlagSet) *findMaxOptions {
 	fs.StringVar(&o.precision, "precision", "5%", "--find-max: stop bisecting when the gap to the lowest failing rate is within this share of it, in (0, 50%]")
 	fs.DurationVar(&o.step, "step", defaultStep, "--find-max: measured window of each step")
 	fs.DurationVar(&o.stepWarmup, "step-warmup", defaultStepWarmup, "--find-max: load sent before each step's window and kept out of its figures")
-	fs.IntVar(&o.maxSteps, "max-steps", defaultMaxSteps, "--find-max: most steps in all, the confirmation included")
+	fs.IntVar(&o.maxSteps, "max-steps", defaultMaxSteps, "--find-max: most measured steps in all, every try and the confirmation included")
 	fs.Float64Var(&o.startRate, "start-rate", defaultStartRate, "--find-max: the first step's rate, in requests per second")
 	return o
 }
