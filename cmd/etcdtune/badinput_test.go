@@ -54,7 +54,7 @@ func TestGuardAndQuotaBadInput(t *testing.T) {
 func TestTxnLeaseMixedBadInputExits2(t *testing.T) {
 	assertRefused(t, nil, []refusedArgs{
 		{[]string{"bench", "mixed", "--read-ratio", "1.5"}, "--read-ratio must be between 0 and 1"},
-		{[]string{"bench", "mixed", "--read-ratio", "-0.1"}, "--read-ratio must be between 0 and 1"},
+		{[]string{"bench", "mixed", "--read-ratio", "-0.1"}, "--read-ratio -0.1: must not be negative"},
 		{[]string{"bench", "mixed", "--read-ratio", "0.8", "--txn-ratio", "0.3"}, "add up to more than 1"},
 		{[]string{"bench", "mixed", "--key-space", "100", "--preload", "200"}, "--preload"},
 		{[]string{"bench", "lease", "--ttl", "1"}, "--ttl must be at least 2"},

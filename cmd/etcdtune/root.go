@@ -16,6 +16,9 @@ on this machine's disk, so it works out of the box.`,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput(err) })
 	root.AddCommand(newRunCommand(), newVersionCommand(), newBenchCommand(), newProbeCommand(), newAdviseCommand(), newReportCommand(), newCompareCommand(), newMergeCommand())
+	// Checked for every command before it runs: ETCDCTL_*, numbers, paths.
+	root.PersistentPreRunE = checkInput
+	refuseUnknownSubcommands(root)
 	return root
 }
 
