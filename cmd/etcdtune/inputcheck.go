@@ -28,7 +28,7 @@ func checkInput(cmd *cobra.Command, _ []string) error {
 		return err
 	}
 	var first error
-	flags.VisitAll(func(f *pflag.Flag) {
+	check := func(f *pflag.Flag) {
 		if first != nil {
 			return
 		}
@@ -39,7 +39,12 @@ func checkInput(cmd *cobra.Command, _ []string) error {
 		if err != nil {
 			first = badInput(fmt.Errorf("%s: %v", flagSource(f, fromEnv), err))
 		}
-	})
+	}
+	// The flags given first, so that a refusal names the flag the user
+	// wrote rather than another name of the same setting (bench watch's
+	// --rate is --put-rate); then the defaults.
+	flags.Visit(check)
+	flags.VisitAll(check)
 	return first
 }
 
