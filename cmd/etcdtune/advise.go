@@ -60,7 +60,7 @@ advises the timing from that: it works on a cluster that cannot elect a leader.`
 	fs.IntVar(&o.podsPerNode, "pods-per-node", 30, "Kubernetes pods per node")
 	fs.IntVar(&o.tolerate, "tolerate", 1, "members that may fail at once (1: 3 members, 2: 5)")
 	fs.BoolVar(&o.kubernetes, "kubernetes", false, "the cluster serves Kubernetes (implied by --nodes)")
-	fs.StringSliceVar(&o.eventEndpoints, "events-endpoints", nil, "client URLs of a separate events cluster, for --etcd-servers-overrides")
+	urlsVar(fs, &o.eventEndpoints, "events-endpoints", clientEndpoint, "when events share the cluster", "client URLs of a separate events cluster, for --etcd-servers-overrides")
 	addOutputFlag(fs, &o.output, reports.AdviceFormats, "")
 	return cmd
 }
@@ -108,9 +108,6 @@ func (o *adviseOptions) findingsSource(cmd *cobra.Command) (*result.Result, erro
 	}
 	if only {
 		return o.probePeersOnly(cmd)
-	}
-	if err := applyEnv(cmd.Flags()); err != nil {
-		return nil, err
 	}
 	if len(o.conn.endpoints) == 0 {
 		return nil, badInput(fmt.Errorf("give --endpoints (or --peer-urls) of the cluster to probe, or --from a result file"))

@@ -47,6 +47,7 @@ func (o *distOptions) addFlags(fs *pflag.FlagSet) {
 	fs.DurationVar(&o.barrierTimeout, "barrier-timeout", 5*time.Minute, "how long an agent waits for the others at the start barrier")
 	fs.IntVar(&o.repeat, "repeat", 1, "runs in a row, results kept apart (--out r.json writes r-1.json ... r-N.json), for compare")
 	fs.StringVar(&o.collect, "collect", "", "agent 0: wait for every agent's --out in the shared path ("+agentPlaceholder+" in --out stands for the index) and merge them into this file")
+	markOutputPath(fs, "collect", outputFile)
 	fs.DurationVar(&o.collectTimeout, "collect-timeout", 10*time.Minute, "how long agent 0 waits for the others' results with --collect")
 }
 

@@ -3,7 +3,15 @@ package main
 // The refusals of bad input, command by command: exit 2 and one line naming
 // the flag, before any load (flags_every_test.go walks every flag).
 
-import "testing"
+import (
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+)
 
 func TestBadInputExits2(t *testing.T) {
 	assertRefused(t, nil, []refusedArgs{
@@ -54,7 +62,7 @@ func TestGuardAndQuotaBadInput(t *testing.T) {
 func TestTxnLeaseMixedBadInputExits2(t *testing.T) {
 	assertRefused(t, nil, []refusedArgs{
 		{[]string{"bench", "mixed", "--read-ratio", "1.5"}, "--read-ratio must be between 0 and 1"},
-		{[]string{"bench", "mixed", "--read-ratio", "-0.1"}, "--read-ratio must be between 0 and 1"},
+		{[]string{"bench", "mixed", "--read-ratio", "-0.1"}, "--read-ratio -0.1: must not be negative"},
 		{[]string{"bench", "mixed", "--read-ratio", "0.8", "--txn-ratio", "0.3"}, "add up to more than 1"},
 		{[]string{"bench", "mixed", "--key-space", "100", "--preload", "200"}, "--preload"},
 		{[]string{"bench", "lease", "--ttl", "1"}, "--ttl must be at least 2"},
@@ -107,4 +115,71 @@ func TestProbeNetBadInput(t *testing.T) {
 		{[]string{"probe", "backup", "--dir", "/does/not/exist"}, "--dir"},
 		{[]string{"probe", "backup", "--endpoints", "127.0.0.1:1", "--endpoint", "127.0.0.1:2"}, "--endpoint"},
 	})
+}
+
+// The root applies the ETCDCTL_* variables before any command runs, so no
+// command can build its options from a flag whose variable is not applied
+// yet (probe rtt and probe backup once took --command-timeout's default
+// for their requests while ETCDCTL_COMMAND_TIMEOUT was set). Every command
+// with a connection flag is run with its RunE replaced by one that reads
+// the flags.
+func TestEveryCommandSeesETCDCTLBeforeItRuns(t *testing.T) {
+	defer setEnv(t, []string{"ETCDCTL_COMMAND_TIMEOUT=7s", "ETCDCTL_DIAL_TIMEOUT=3s"})()
+	root := newRootCommand()
+	tried := 0
+	for _, c := range leafCommands(root) {
+		if c.Flags().Lookup("command-timeout") == nil {
+			continue
+		}
+		var seen []string
+		c.RunE = func(cmd *cobra.Command, _ []string) error {
+			for _, name := range []string{"command-timeout", "dial-timeout"} {
+				seen = append(seen, cmd.Flags().Lookup(name).Value.String())
+			}
+			return nil
+		}
+		root.SetArgs(append(strings.Fields(c.CommandPath())[1:], argsFor(c)...))
+		root.SetOut(io.Discard)
+		if err := root.ExecuteContext(t.Context()); err != nil {
+			t.Errorf("%s: %v", c.CommandPath(), err)
+		}
+		if strings.Join(seen, " ") != "7s 3s" {
+			t.Errorf("%s ran with --command-timeout, --dial-timeout %v, want the variables' 7s 3s", c.CommandPath(), seen)
+		}
+		tried++
+	}
+	if tried < 10 {
+		t.Fatalf("only %d commands with connection flags: the command tree was not walked", tried)
+	}
+	t.Logf("%d commands saw ETCDCTL_* applied before they ran", tried)
+}
+
+// A given but empty --endpoints or ETCDCTL_ENDPOINTS (a script's unset
+// variable) is refused, never taken for "start an embedded etcd"; a
+// malformed endpoint is bad input (2), not an unreachable target (3).
+func TestEmptyOrMalformedEndpointsAreBadInput(t *testing.T) {
+	assertRefused(t, []string{"bench", "put", "--total", "10"}, []refusedArgs{
+		{[]string{"--endpoints", ""}, "--endpoints"},
+		{[]string{"--endpoints", "http://[::1"}, "--endpoints"},
+		{[]string{"--endpoints", "host:port:x"}, "--endpoints"},
+		{[]string{"--endpoints", "ftp://x"}, "--endpoints"},
+	})
+	r := etcdtune(t, []string{"ETCDCTL_ENDPOINTS="}, "bench", "put", "--total", "10")
+	assertOneLineError(t, r, exitBadInput, "ETCDCTL_ENDPOINTS")
+	// A well-formed endpoint nothing listens on is the target's fault.
+	r = etcdtune(t, nil, "bench", "put", "--total", "10", "--endpoints", "127.0.0.1:1", "--dial-timeout", "300ms")
+	if r.code != exitUnusable {
+		t.Errorf("unreachable endpoint: exit %d, want %d (stderr %q)", r.code, exitUnusable, r.stderr)
+	}
+}
+
+// --out into a folder that does not exist is refused before the load,
+// not after it (which lost the run).
+func TestOutCheckedBeforeTheLoad(t *testing.T) {
+	start := time.Now()
+	r := etcdtune(t, nil, "bench", "put", "--duration", "30s", "--out", filepath.Join(t.TempDir(), "missing", "r.json"))
+	assertOneLineError(t, r, exitBadInput, "--out")
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("refused after %v: the load ran first", d)
+	}
 }

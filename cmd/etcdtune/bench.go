@@ -80,6 +80,8 @@ func (o *benchOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.out, "out", "", "also write the result file here")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a Go CPU profile of etcdtune itself here (for etcdtune's developers)")
 	fs.MarkHidden("cpuprofile")
+	markOutputPath(fs, "out", outputFile)
+	markOutputPath(fs, "cpuprofile", outputFile)
 	o.dist.addFlags(fs)
 	o.guard.addFlags(fs)
 }
@@ -148,7 +150,7 @@ func preloadKeySpace(cmd *cobra.Command, preload *uint64, keySpace uint64) {
 // it: a plan of one workload phase. newWorkload validates the workload's
 // own flags; every flag is checked before any load.
 func runBench(cmd *cobra.Command, o *benchOptions, newWorkload func() (engine.Workload, error)) error {
-	topts, err := o.conn.targetOptionsWithEnv(cmd)
+	topts, err := o.conn.targetOptionsOf(cmd)
 	if err != nil {
 		return err
 	}

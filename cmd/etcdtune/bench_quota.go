@@ -48,6 +48,7 @@ func newBenchQuotaCommand() *cobra.Command {
 	fs.DurationVar(&o.fillTimeout, "fill-timeout", 5*time.Minute, "give up filling after this long")
 	addOutputFlag(fs, &o.output, reports.ResultFormats, resultFileHelp)
 	fs.StringVar(&o.out, "out", "", "also write the result file here")
+	markOutputPath(fs, "out", outputFile)
 	return cmd
 }
 
@@ -74,7 +75,7 @@ func (o *quotaOptions) validate(endpoints []string) error {
 // run is a plan of one phase, the quota scenario, on a target of one
 // connection (an embedded etcd with the small quota without --endpoints).
 func (o *quotaOptions) run(cmd *cobra.Command) error {
-	topts, err := o.conn.targetOptionsWithEnv(cmd)
+	topts, err := o.conn.targetOptionsOf(cmd)
 	if err != nil {
 		return err
 	}

@@ -17,13 +17,10 @@ func newNoArgsCommand(doc *cobra.Command, run func(*cobra.Command) error) *cobra
 	return doc
 }
 
-// targetOptionsWithEnv is the prologue of every command that connects: the
-// connection flags not given take their ETCDCTL_* variables, then they are
-// checked and turned into etcdconn.Options.
-func (o *connOptions) targetOptionsWithEnv(cmd *cobra.Command) (etcdconn.Options, error) {
-	if err := applyEnv(cmd.Flags()); err != nil {
-		return etcdconn.Options{}, err
-	}
+// targetOptionsOf is the prologue of every command that connects: the
+// connection flags (their ETCDCTL_* variables applied by the root, before
+// any command ran) are checked and turned into etcdconn.Options.
+func (o *connOptions) targetOptionsOf(cmd *cobra.Command) (etcdconn.Options, error) {
 	return o.targetOptions(cmd.ErrOrStderr())
 }
 

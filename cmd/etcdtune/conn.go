@@ -38,7 +38,7 @@ var connFlagNames = []string{"endpoints", "dial-timeout", "command-timeout", "ca
 	"user", "password", "insecure-skip-tls-verify", "insecure-transport"}
 
 func (o *connOptions) addFlags(fs *pflag.FlagSet) {
-	fs.StringSliceVar(&o.endpoints, "endpoints", nil, "gRPC endpoints of the cluster to measure (default: start an embedded etcd)")
+	urlsVar(fs, &o.endpoints, "endpoints", clientEndpoint, "to start an embedded etcd", "gRPC endpoints of the cluster to measure (default: start an embedded etcd)")
 	fs.DurationVar(&o.dialTimeout, "dial-timeout", 2*time.Second, "dial timeout for client connections")
 	fs.DurationVar(&o.commandTimeout, "command-timeout", 5*time.Second, "timeout of each request")
 	fs.StringVar(&o.cacert, "cacert", "", "verify certificates of TLS-enabled secure servers using this CA bundle")
@@ -52,11 +52,16 @@ func (o *connOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.kubeadmDir, "kubeadm-pki-dir", kubeadmPKIDir, "where --kubeadm finds etcd's certificates")
 	fs.MarkHidden("kubeadm-pki-dir")
 	fs.StringVar(&o.dataDir, "data-dir", "", "data dir of the embedded etcd, on the disk under test (default: a new temporary folder)")
+	markOutputPath(fs, "data-dir", outputFolder)
 }
 
 // applyEnv sets each connection flag not given on the command line from its
-// ETCDCTL_* variable, as etcdctl does.
-func applyEnv(fs *pflag.FlagSet) error {
+// ETCDCTL_* variable, as etcdctl does, and returns the variable of each flag
+// it set. The root applies them before any command reads its options
+// (checkInput), so a variable is checked as its flag is and no command can
+// read a flag before its variable is applied.
+func applyEnv(fs *pflag.FlagSet) (fromEnv map[string]string, err error) {
+	fromEnv = map[string]string{}
 	for _, name := range connFlagNames {
 		f := fs.Lookup(name)
 		if f == nil || f.Changed {
@@ -68,10 +73,11 @@ func applyEnv(fs *pflag.FlagSet) error {
 			continue
 		}
 		if err := fs.Set(name, v); err != nil {
-			return badInput(fmt.Errorf("%s=%q: %v", env, v, err))
+			return nil, badInput(fmt.Errorf("%s=%q: %v", env, v, err))
 		}
+		fromEnv[name] = env
 	}
-	return nil
+	return fromEnv, nil
 }
 
 // applyKubeadm fills the TLS files --kubeadm stands for, leaving those given.
@@ -109,11 +115,6 @@ func (o *connOptions) targetOptions(stderr io.Writer) (etcdconn.Options, error) 
 		return etcdconn.Options{}, badInput(fmt.Errorf("--cert and --key go together; give both or neither"))
 	case len(o.endpoints) > 0 && o.dataDir != "":
 		return etcdconn.Options{}, badInput(fmt.Errorf("--data-dir is for the embedded etcd; it cannot be used with --endpoints"))
-	}
-	for _, ep := range o.endpoints {
-		if strings.TrimSpace(ep) == "" {
-			return etcdconn.Options{}, badInput(fmt.Errorf("--endpoints has an empty entry"))
-		}
 	}
 	return etcdconn.Options{
 		Endpoints: o.endpoints, DialTimeout: o.dialTimeout, CommandTimeout: o.commandTimeout,

@@ -26,6 +26,7 @@ func newMergeCommand() *cobra.Command {
 		RunE:    func(cmd *cobra.Command, args []string) error { return runMerge(cmd, o, args) },
 	}
 	cmd.Flags().StringVar(&o.out, "out", "", "write the merged result file here")
+	markOutputPath(cmd.Flags(), "out", outputFile)
 	addOutputFlag(cmd.Flags(), &o.output, reports.ResultFormats, resultFileHelp)
 	return cmd
 }

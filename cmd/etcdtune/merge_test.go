@@ -203,7 +203,7 @@ func TestAgentIndexOutOfRange(t *testing.T) {
 		want string
 	}{
 		{nil, []string{"bench", "put", "--agents", "3", "--agent-index", "3"}, "--agent-index 3 is out of range"},
-		{nil, []string{"bench", "put", "--agents", "3", "--agent-index", "-1"}, "out of range"},
+		{nil, []string{"bench", "put", "--agents", "3", "--agent-index", "-1"}, "--agent-index -1: must not be negative"},
 		{[]string{"JOB_COMPLETION_INDEX=4"}, []string{"bench", "put", "--agents", "2"}, "--agent-index 4 is out of range"},
 		{[]string{"JOB_COMPLETION_INDEX=x"}, []string{"bench", "put", "--agents", "2"}, "JOB_COMPLETION_INDEX"},
 		{nil, []string{"bench", "put", "--repeat", "0"}, "--repeat"},

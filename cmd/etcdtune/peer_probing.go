@@ -15,7 +15,7 @@ type peerProbeOptions struct {
 }
 
 func (o *peerProbeOptions) addFlags(cmd *cobra.Command) {
-	cmd.Flags().StringSliceVar(&o.urls, "peer-urls", nil,
+	urlsVar(cmd.Flags(), &o.urls, "peer-urls", httpURL, "to time no peer URL",
 		"each member's advertised peer URL: time GET "+probes.ProbingPath+" on each from here (works without a leader; run it from a member's host)")
 	cmd.Flags().IntVar(&o.samples, "peer-samples", 20, "timed GETs to each peer URL")
 }
@@ -33,9 +33,6 @@ func (o *peerProbeOptions) config(conn *connOptions) probes.PeerOptions {
 func onlyPeers(cmd *cobra.Command, peers *peerProbeOptions, conn *connOptions) (bool, error) {
 	if !peers.given() {
 		return false, nil
-	}
-	if err := applyEnv(cmd.Flags()); err != nil {
-		return false, err
 	}
 	return len(conn.endpoints) == 0, nil
 }

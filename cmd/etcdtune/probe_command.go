@@ -69,7 +69,7 @@ func measureOnTarget[O, F any](cmd *cobra.Command, conn *connOptions, output str
 // openProbeTarget checks the flags (validate is the probe's own check),
 // then connects as the bench commands do.
 func openProbeTarget(cmd *cobra.Command, conn *connOptions, output string, validate func() error) (*etcdconn.Target, error) {
-	topts, err := conn.targetOptionsWithEnv(cmd)
+	topts, err := conn.targetOptionsOf(cmd)
 	if err != nil {
 		return nil, err
 	}
@@ -88,12 +88,13 @@ func openProbeTarget(cmd *cobra.Command, conn *connOptions, output string, valid
 // addMetricsURLsFlag is --metrics-urls of the commands that read the
 // members' server metrics.
 func addMetricsURLsFlag(cmd *cobra.Command, urls *[]string) {
-	cmd.Flags().StringSliceVar(urls, "metrics-urls", nil, "each member's /metrics URL, one per endpoint in the same order (default: the client URL + /metrics)")
+	urlsVar(cmd.Flags(), urls, "metrics-urls", httpURL, "for the client URL + /metrics", "each member's /metrics URL, one per endpoint in the same order (default: the client URL + /metrics)")
 }
 
 // addDiskPathFlag is --path of the probes that measure a disk.
 func addDiskPathFlag(fs *pflag.FlagSet, dir *string) {
 	fs.StringVar(dir, "path", ".", "folder on the disk to measure (etcd's data dir, or where it will be)")
+	markOutputPath(fs, "path", outputInFolder)
 }
 
 // writeFinding prints a probe's finding in format: json is the object the

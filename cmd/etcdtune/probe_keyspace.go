@@ -38,9 +38,6 @@ nothing.`, &o.output, o.measure)
 // measure reads an existing cluster only: without --endpoints there is
 // nothing to read, so no embedded etcd is started.
 func (o *probeKeyspaceOptions) measure(cmd *cobra.Command) (*result.Keyspace, error) {
-	if err := applyEnv(cmd.Flags()); err != nil {
-		return nil, err
-	}
 	if err := checkProbeOutput(o.output); err != nil {
 		return nil, err
 	}

@@ -37,6 +37,7 @@ pull-request comment, -o text the terminal verdict, -o json the result itself.`,
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&o.dir, "dir", defaultReportDir, "html: the report folder")
+	markOutputPath(fs, "dir", outputFolder)
 	addOutputFlag(fs, &o.output, reports.ReportFormats, " (to stdout)")
 	fs.BoolVar(&o.force, "force", false, "html: write into a folder that is not empty (files of the report's names are replaced, nothing is deleted)")
 	return cmd

@@ -53,12 +53,14 @@ whose data dir is on the disk of the current folder (or --data-dir).`,
 	fs.StringVar(&o.preset, "preset", runner.DefaultPreset, "load to size for, as etcdctl check perf: "+strings.Join(runner.PresetNames(), ", "))
 	fs.BoolVar(&o.quick, "quick", false, "short phases and a smaller fsync probe: done within a minute, for a first look or CI")
 	fs.StringVar(&o.dir, "dir", "etcdtune-report", "folder for result.json and the report; an existing one that holds files is refused without --force")
+	markOutputPath(fs, "dir", outputFolder)
 	fs.BoolVar(&o.force, "force", false, "overwrite the files of an earlier run in --dir")
 	fs.StringVar(&o.failOn, "fail-on", "", "exit 1 when a verdict is at this level or worse: warn or fail (for CI)")
 	fs.DurationVar(&o.writeP99, "write-p99", time.Duration(advisor.DefaultWriteP99PassMs)*time.Millisecond,
 		"the latency verdict: PASS when the p99 of writes at the preset's rate is under this, WARN under 4 times it")
 	fs.StringVar(&o.prefix, "prefix", "/etcdtune/", "every key the run writes is under this prefix (refused if it holds keys)")
 	fs.StringVar(&o.diskPath, "disk-path", "", "folder for the fsync and disk probes (default: the embedded etcd's data dir; with --endpoints, none)")
+	markOutputPath(fs, "disk-path", outputInFolder)
 	addMetricsURLsFlag(cmd, &o.metricsURLs)
 	fs.IntVar(&o.repeat, "repeat", 1, "whole runs in a row, each in its own folder (--dir D writes D-1 ... D-N), for compare")
 	return cmd
@@ -136,7 +138,7 @@ func (r *runOutput) removeUnused() {
 
 // options checks the flags and maps them to the sizing run's options.
 func (o *runOptions) options(cmd *cobra.Command) (runner.Options, string, error) {
-	topts, err := o.conn.targetOptionsWithEnv(cmd)
+	topts, err := o.conn.targetOptionsOf(cmd)
 	if err != nil {
 		return runner.Options{}, "", err
 	}
