@@ -124,7 +124,7 @@ func (p K8sCapacityPhase) Run(ctx context.Context, s *State) error {
 		return err
 	}
 	cs := s.Target.Clients()
-	if err := engine.CheckPrefix(ctx, cs[0], p.Options.Prefix, p.Force); err != nil {
+	if err := engine.CheckWorkload(ctx, cs[0], wl, p.Force); err != nil {
 		return err
 	}
 	defer func() {

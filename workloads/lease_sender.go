@@ -45,7 +45,7 @@ func (s *leaseSender) Send(ctx context.Context, _ time.Time) (int, error) {
 	o := s.l.opts
 	switch {
 	case s.step == 0:
-		resp, err := s.lc.LeaseGrant(ctx, &s.grant, engine.CallOptions...)
+		resp, err := engine.GrantLease(ctx, s.lc, s.l.opts.Keys.Prefix, s.grant.TTL, engine.CallOptions...)
 		if err != nil {
 			return 0, err // grant again next time
 		}

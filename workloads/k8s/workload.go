@@ -42,6 +42,7 @@ func New(o Options) (*Workload, error) {
 	}
 	w := &Workload{}
 	w.setScale(o)
+	w.leases.prefix = o.Prefix
 	w.value = k8sValue(o.MaxObjectSize, o.Seed)
 	for r, res := range resources {
 		if res.count != nil {
