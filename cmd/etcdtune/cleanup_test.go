@@ -195,3 +195,47 @@ func TestForceKeepsUsersKeys(t *testing.T) {
 		})
 	}
 }
+
+// A killed bench k8s leaves its registry tree and its events' leases;
+// cleanup counts the objects per resource and removes them and the leases.
+func TestCleanupKilledK8s(t *testing.T) {
+	e := etcdtest.Embedded(t)
+	ep := e.Endpoints()[0]
+	c := etcdtest.Client(t, ep)
+	const p = "/k8s-run/"
+	start, end := p+engine.RegistryDir+"events/", p+engine.RegistryDir+"events0"
+	startKilled(t, c, start, end, "bench", "k8s", "--endpoints", ep, "--prefix", p, "--nodes", "3", "--pods-per-node", "10",
+		"--duration", "60s", "--clients", "2", "--conns", "1")
+	leases := marked(t, c, p)
+	objects := countRange(t, c, p+engine.RegistryDir, p+"registry0")
+	r := etcdtune(t, nil, "cleanup", "--endpoints", ep, "--prefix", p, "-o", "json")
+	var rep cleanupReport
+	if err := json.Unmarshal([]byte(r.stdout), &rep); r.code != 0 || err != nil || rep.Leases != leases || leases == 0 ||
+		rep.Keys[engine.ShapeK8s+"pods"] == 0 || rep.Keys[engine.ShapeK8s+"events"] == 0 {
+		t.Fatalf("cleanup: exit %d, %v, %+v, want %d leases and pods and events: %s", r.code, err, rep, leases, r.stderr)
+	}
+	var sum int64
+	for _, n := range rep.Keys {
+		sum += n
+	}
+	if sum != objects {
+		t.Errorf("cleanup counted %d objects, the registry holds %d", sum, objects)
+	}
+	t.Logf("the killed k8s run left %d objects (%v) and %d leases", objects, rep.Keys, leases)
+	if r := etcdtune(t, nil, "cleanup", "--endpoints", ep, "--prefix", p, "--yes"); r.code != 0 {
+		t.Fatalf("cleanup --yes: exit %d: %s", r.code, r.stderr)
+	}
+	if n, m := countRange(t, c, p, p+"\xff"), marked(t, c, p); n != 0 || m != 0 {
+		t.Errorf("after cleanup --yes: %d keys and %d leases left", n, m)
+	}
+}
+
+// cleanup's bad input: one line, exit 2, before connecting.
+func TestCleanupBadInput(t *testing.T) {
+	assertRefused(t, []string{"cleanup"}, []refusedArgs{
+		{[]string{"--endpoints", "127.0.0.1:1", "-o", "yaml"}, "-o \"yaml\""},
+		{[]string{"--endpoints", "127.0.0.1:1", "--prefix", ""}, "--prefix must not be empty"},
+		{nil, "give --endpoints"},
+		{[]string{"extra"}, "extra"},
+	})
+}
