@@ -92,6 +92,9 @@ func WaitBarrier(ctx context.Context, c *clientv3.Client, prefix string, a Agent
 	s, err := concurrency.NewSession(c, concurrency.WithTTL(ttl), concurrency.WithLease(clientv3.LeaseID(lease.ID)),
 		concurrency.WithContext(context.WithoutCancel(ctx)))
 	if err != nil {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), CleanupTimeout)
+		c.Revoke(rctx, clientv3.LeaseID(lease.ID))
+		cancel()
 		return nil, time.Time{}, fmt.Errorf("barrier: %w", err)
 	}
 	b := &Barrier{session: s, key: prefix + strconv.Itoa(a.Index)}
