@@ -74,7 +74,7 @@ type K8sCapacityPhase struct {
 	// QuotaShare is the share of the backend quota the db must stay under
 	// (DefaultQuotaShare).
 	QuotaShare float64
-	Force      bool // use a prefix that already holds keys
+	Force      bool // run beside other keys under the prefix (never in its own ranges)
 }
 
 // Validate checks the search's bounds before any load, naming the flags.

@@ -13,7 +13,7 @@ type WorkloadPhase struct {
 	Config engine.Config
 	// New builds the workload, afresh for each run of the plan.
 	New   func() (engine.Workload, error)
-	Force bool // use a prefix that already holds keys
+	Force bool // run beside other keys under the prefix (never in its own ranges)
 	// Prefix is where the agents' barrier lives (the keys' prefix).
 	Prefix string
 	Guard  *Guard  // the production guard and --max-rate; nil for none
