@@ -142,7 +142,6 @@ func TestCleanupAfterSIGKILL(t *testing.T) {
 	}
 }
 
-
 // A user's key in the run's range refuses the run with exit 2, --force or
 // not, naming the key, whose value stays; a key beside the range survives a
 // forced run with its value and mod revision; for put, k8s and an agent.
