@@ -6,8 +6,11 @@ import (
 	"strconv"
 	"time"
 
+	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.etcd.io/etcd/client/v3/concurrency"
+
+	"github.com/etcdtune/etcdtune/fault"
 )
 
 // Agents says which share of a distributed benchmark this process drives:
@@ -79,8 +82,19 @@ func WaitBarrier(ctx context.Context, c *clientv3.Client, prefix string, a Agent
 	// The session outlives ctx, which only bounds the wait: Close must
 	// still revoke its lease (deleting the barrier key) after the run, or
 	// after Ctrl-C.
-	s, err := concurrency.NewSession(c, concurrency.WithTTL(30), concurrency.WithContext(context.WithoutCancel(ctx)))
+	// Its lease is granted marked (GrantLease), so that `etcdtune cleanup`
+	// finds the barrier of an agent that was killed.
+	const ttl = 30
+	lease, err := GrantLease(ctx, pb.NewLeaseClient(c.ActiveConnection()), prefix, ttl)
 	if err != nil {
+		return nil, time.Time{}, fmt.Errorf("barrier: %w", err)
+	}
+	s, err := concurrency.NewSession(c, concurrency.WithTTL(ttl), concurrency.WithLease(clientv3.LeaseID(lease.ID)),
+		concurrency.WithContext(context.WithoutCancel(ctx)))
+	if err != nil {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), CleanupTimeout)
+		c.Revoke(rctx, clientv3.LeaseID(lease.ID))
+		cancel()
 		return nil, time.Time{}, fmt.Errorf("barrier: %w", err)
 	}
 	b := &Barrier{session: s, key: prefix + strconv.Itoa(a.Index)}
@@ -93,10 +107,19 @@ func WaitBarrier(ctx context.Context, c *clientv3.Client, prefix string, a Agent
 }
 
 func (b *Barrier) enter(ctx context.Context, c *clientv3.Client, prefix string, count int) (time.Time, error) {
-	put, err := c.Put(ctx, b.key, "", clientv3.WithLease(b.session.Lease()))
+	// Put only if absent: a barrier key that is there is another agent's
+	// of the same index, or a killed run's, and is not this agent's to
+	// overwrite.
+	txn, err := c.Txn(ctx).If(clientv3.Compare(clientv3.CreateRevision(b.key), "=", 0)).
+		Then(clientv3.OpPut(b.key, "", clientv3.WithLease(b.session.Lease()))).Commit()
 	if err != nil {
 		return time.Time{}, fmt.Errorf("barrier: enter: %w", err)
 	}
+	if !txn.Succeeded {
+		return time.Time{}, fault.Inputf("barrier key %q is already there: another agent runs with this --agent-index, or a run killed earlier left it; %s",
+			b.key, CleanupHint(prefix))
+	}
+	put := txn
 	// Watch from just after our own put: every later entry shows up as an
 	// event, so no entry can slip between the count and the watch.
 	wctx, cancel := context.WithCancel(ctx)

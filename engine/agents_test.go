@@ -1,11 +1,13 @@
 package engine_test
 
 import (
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/fault"
 	"github.com/etcdtune/etcdtune/internal/loadtest"
 )
 
@@ -90,4 +92,26 @@ func TestAgentBarrier(t *testing.T) {
 		t.Errorf("%d barrier keys left after Close", n)
 	}
 	t.Logf("released within %v", hi.Sub(lo))
+}
+
+// A barrier key already there (a killed agent's, or another agent of the
+// same index) is not overwritten: entering is refused, naming it and
+// etcdtune cleanup, the key keeps its revision, and no lease is left.
+func TestBarrierKeepsAKeyItDidNotPut(t *testing.T) {
+	cs := loadtest.Embedded(t, 1)
+	ctx := t.Context()
+	prefix := engine.BarrierPrefix("/etcdtune/", 1)
+	put, err := cs[0].Put(ctx, prefix+"0", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = engine.WaitBarrier(ctx, cs[0], prefix, engine.Agents{Count: 2, Index: 0})
+	if !fault.Is(err, fault.BadInput) || !strings.Contains(err.Error(), prefix+"0") || !strings.Contains(err.Error(), "etcdtune cleanup") {
+		t.Fatalf("want the barrier refused naming its key and etcdtune cleanup, got %v", err)
+	}
+	resp, err := cs[0].Get(ctx, prefix+"0")
+	if err != nil || len(resp.Kvs) != 1 || resp.Kvs[0].ModRevision != put.Header.Revision {
+		t.Errorf("the barrier key changed: %v %+v", err, resp)
+	}
+	loadtest.NoLeasesLeft(t, cs[0])
 }

@@ -34,17 +34,19 @@ func prepareError(err error) error {
 }
 
 // Session runs one workload under etcdtune's rules for a cluster it does
-// not own: it writes only under the prefix, refuses a prefix that holds
-// keys unless Force, and deletes the keys it wrote at the end, whatever
-// ended the run.
+// not own: it writes only in its own key ranges under the prefix, which
+// must be empty (a run never overwrites nor deletes a key it did not
+// create), refuses a prefix that holds other keys unless Force, and
+// deletes the keys it wrote at the end, whatever ended the run.
 type Session struct {
 	Config  Config
 	Clients []*clientv3.Client
 	Force   bool
 }
 
-// Run checks the prefix, prepares, drives the load and cleans up. A result
-// comes back whenever the load ran, also when ctx was cancelled.
+// Run checks the ranges and the prefix, prepares, drives the load and
+// cleans up. A result comes back whenever the load ran, also when ctx was
+// cancelled.
 func (s Session) Run(ctx context.Context, wl Workload) (res *result.Workload, err error) {
 	if err := s.Config.Validate(); err != nil {
 		return nil, err
@@ -52,8 +54,7 @@ func (s Session) Run(ctx context.Context, wl Workload) (res *result.Workload, er
 	if len(s.Clients) == 0 {
 		return nil, errors.New("no client connections")
 	}
-	keys := wl.Keys()
-	if err := CheckPrefix(ctx, s.Clients[0], keys.Prefix, s.Force); err != nil {
+	if err := CheckWorkload(ctx, s.Clients[0], wl, s.Force); err != nil {
 		return nil, err
 	}
 	defer func() {
@@ -71,34 +72,68 @@ func (s Session) Run(ctx context.Context, wl Workload) (res *result.Workload, er
 	return Run(ctx, s.Config, wl, s.Clients)
 }
 
-// CheckPrefix refuses a prefix that already holds keys, unless force.
-func CheckPrefix(ctx context.Context, c *clientv3.Client, prefix string, force bool) error {
-	resp, err := c.Get(ctx, prefix, clientv3.WithPrefix(), clientv3.WithCountOnly())
+// CleanupHint is the way out a refusal of a busy prefix names.
+func CleanupHint(prefix string) string {
+	return fmt.Sprintf("choose another --prefix, or, if an earlier etcdtune run left them, remove them with: etcdtune cleanup --prefix %q", prefix)
+}
+
+// CheckWorkload checks that wl may run: see CheckRanges.
+func CheckWorkload(ctx context.Context, c *clientv3.Client, wl Workload, force bool) error {
+	return CheckRanges(ctx, c, wl.Keys().Prefix, WriteRanges(wl), force)
+}
+
+// CheckRanges refuses a run whose key ranges hold a key (whatever force
+// says: the run would overwrite it, and its cleanup delete it), and a
+// prefix that holds any other key, unless force. Both are bad input
+// (exit 2), as a --dir that holds files is: the cluster is usable, the
+// --prefix chosen is not, and the way out is a flag (another --prefix,
+// --force) or `etcdtune cleanup`. Both are read at one revision, at which
+// the ranges are empty: the cleanup's range deletes then remove only keys
+// created after it, the run's own.
+func CheckRanges(ctx context.Context, c *clientv3.Client, prefix string, ranges []KeyRange, force bool) error {
+	all, err := c.Get(ctx, prefix, clientv3.WithPrefix(), clientv3.WithCountOnly())
 	if err != nil {
 		return fmt.Errorf("check prefix %q: %w", prefix, err)
 	}
-	if resp.Count > 0 && !force {
-		return fault.Targetf("prefix %q already holds %d keys; choose another --prefix, or pass --force to use it (keys of etcdtune's shape under it are deleted at the end)", prefix, resp.Count)
+	if all.Count == 0 {
+		return nil
+	}
+	rev := all.Header.Revision
+	for _, r := range ranges {
+		if err := r.under(prefix); err != nil {
+			return err
+		}
+		resp, err := c.Get(ctx, r.Start, clientv3.WithRange(r.End), clientv3.WithKeysOnly(), clientv3.WithLimit(1), clientv3.WithRev(rev))
+		if err != nil {
+			return fmt.Errorf("check prefix %q: %w", prefix, err)
+		}
+		if len(resp.Kvs) > 0 {
+			return fault.Inputf("key %q is already in the range this run writes (%q to %q), and a run never overwrites a key it did not create, --force or not; %s",
+				resp.Kvs[0].Key, r.Start, r.End, CleanupHint(prefix))
+		}
+	}
+	if !force {
+		return fault.Inputf("prefix %q already holds %d keys; %s, or pass --force to run beside them (a run never changes a key it did not create)",
+			prefix, all.Count, CleanupHint(prefix))
 	}
 	return nil
 }
 
-// Cleanup deletes every key of the spec's shape under its prefix, and
-// nothing else.
-func Cleanup(ctx context.Context, c *clientv3.Client, keys KeySpec) error {
-	ctx, cancel := context.WithTimeout(ctx, CleanupTimeout)
-	defer cancel()
-	start, end := keys.Range()
-	if _, err := c.Delete(ctx, start, clientv3.WithRange(end)); err != nil {
-		return fmt.Errorf("could not delete etcdtune's keys under %q (%v); delete them with: etcdctl del %q %q", keys.Prefix, err, start, end)
+// WriteRanges are the key ranges wl writes: its KeySpec's range, or its
+// own ranges if it is a RangeCleaner.
+func WriteRanges(wl Workload) []KeyRange {
+	if rc, ok := wl.(RangeCleaner); ok {
+		return rc.CleanupRanges()
 	}
-	return nil
+	start, end := wl.Keys().Range()
+	return []KeyRange{{start, end}}
 }
 
 // A RangeCleaner is a workload whose keys are not of the KeySpec's shape
-// (bench k8s lays out <prefix>registry/<resource>/...): the Session deletes
-// its CleanupRanges instead of the KeySpec's range. Every range must lie
-// under the KeySpec's prefix; the Session deletes none that does not.
+// (bench k8s lays out <prefix>registry/<resource>/...): the Session checks
+// and deletes its CleanupRanges instead of the KeySpec's range. Every range
+// must lie under the KeySpec's prefix; the Session deletes none that does
+// not.
 type RangeCleaner interface {
 	CleanupRanges() []KeyRange
 }
@@ -106,22 +141,29 @@ type RangeCleaner interface {
 // KeyRange is the half-open key range [Start, End).
 type KeyRange struct{ Start, End string }
 
-// CleanupWorkload deletes what wl wrote: its KeySpec's range, or its own
-// ranges if it is a RangeCleaner.
+// Cleanup deletes every key of the spec's range, for a run whose range
+// was seen empty (CheckRanges).
+func Cleanup(ctx context.Context, c *clientv3.Client, keys KeySpec) error {
+	start, end := keys.Range()
+	return deleteRanges(ctx, c, keys.Prefix, []KeyRange{{start, end}})
+}
+
+// CleanupWorkload deletes what wl wrote: its WriteRanges. CheckWorkload saw
+// them empty before the run, so a range delete removes only keys created
+// since, which only the run writes there.
 func CleanupWorkload(ctx context.Context, c *clientv3.Client, wl Workload) error {
-	keys := wl.Keys()
-	rc, ok := wl.(RangeCleaner)
-	if !ok {
-		return Cleanup(ctx, c, keys)
-	}
+	return deleteRanges(ctx, c, wl.Keys().Prefix, WriteRanges(wl))
+}
+
+func deleteRanges(ctx context.Context, c *clientv3.Client, prefix string, ranges []KeyRange) error {
 	ctx, cancel := context.WithTimeout(ctx, CleanupTimeout)
 	defer cancel()
-	for _, r := range rc.CleanupRanges() {
-		if err := r.under(keys.Prefix); err != nil {
+	for _, r := range ranges {
+		if err := r.under(prefix); err != nil {
 			return err
 		}
 		if _, err := c.Delete(ctx, r.Start, clientv3.WithRange(r.End)); err != nil {
-			return fmt.Errorf("could not delete etcdtune's keys under %q (%v); delete them with: etcdctl del %q %q", keys.Prefix, err, r.Start, r.End)
+			return fmt.Errorf("could not delete etcdtune's keys under %q (%v); delete them with: etcdtune cleanup --prefix %q --yes", prefix, err, prefix)
 		}
 	}
 	return nil

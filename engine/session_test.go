@@ -48,7 +48,7 @@ func TestSessionPrefixIsolation(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = s.Run(ctx, wl)
-	if !fault.Is(err, fault.Unusable) || !strings.Contains(err.Error(), "already holds 1 keys") {
+	if !fault.Is(err, fault.BadInput) || !strings.Contains(err.Error(), "already holds 1 keys") || !strings.Contains(err.Error(), "etcdtune cleanup") {
 		t.Fatalf("want the prefix in use for 1 key, got %v", err)
 	}
 	// With Force the run goes on, and still deletes only keys of its shape.
@@ -102,5 +102,58 @@ func TestOpenLoopKeepsRate(t *testing.T) {
 	}
 	if res.ServiceLatencyMs == nil || res.ServiceHistogram == "" {
 		t.Error("open loop must report the service latency beside the latency")
+	}
+}
+
+// A key in the range a run writes is refused even with Force, named in the
+// error, and keeps its value; a key beside the range survives a forced run
+// with its value and mod revision.
+func TestSessionKeepsKeysItDidNotCreate(t *testing.T) {
+	cs := loadtest.Embedded(t, 1)
+	ctx := t.Context()
+	keys := loadtest.Keys(1000)
+	inside := keys.Key(42)
+	if _, err := cs[0].Put(ctx, inside, "mine"); err != nil {
+		t.Fatal(err)
+	}
+	wl := loadtest.NewPut(t, workloads.PutOptions{Keys: keys, ValSize: 32})
+	s := engine.Session{Config: engine.Config{Clients: 4, Total: 500}, Clients: cs, Force: true}
+	_, err := s.Run(ctx, wl)
+	if !fault.Is(err, fault.BadInput) || !strings.Contains(err.Error(), inside) || !strings.Contains(err.Error(), "etcdtune cleanup --prefix") {
+		t.Fatalf("want the run refused naming %q and etcdtune cleanup, got %v", inside, err)
+	}
+	if resp, err := cs[0].Get(ctx, inside); err != nil || len(resp.Kvs) != 1 || string(resp.Kvs[0].Value) != "mine" || resp.Kvs[0].Version != 1 {
+		t.Fatalf("the user's key in the range changed: %v %+v", err, resp)
+	}
+	if _, err := cs[0].Delete(ctx, inside); err != nil {
+		t.Fatal(err)
+	}
+	beside := keys.Prefix + "users/alice" // under the prefix, outside the run's range
+	put, err := cs[0].Put(ctx, beside, "mine too")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Run(ctx, wl); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := cs[0].Get(ctx, keys.Prefix, clientv3.WithPrefix())
+	if err != nil || len(resp.Kvs) != 1 || string(resp.Kvs[0].Key) != beside || string(resp.Kvs[0].Value) != "mine too" ||
+		resp.Kvs[0].ModRevision != put.Header.Revision {
+		t.Errorf("after a forced run the prefix holds %v, want only the user's key as it was", resp.Kvs)
+	}
+}
+
+// Lease IDs carry etcdtune's mark and the prefix's hash, and only theirs.
+func TestLeaseIDMarked(t *testing.T) {
+	for _, r := range []int64{0, 1, 1<<35 - 1, -1, 1 << 40} {
+		id := engine.LeaseID("/etcdtune/", r)
+		if id <= 0 || !engine.LeaseMarked(id) || !engine.LeaseOf(id, "/etcdtune/") || engine.LeaseOf(id, "/other/") {
+			t.Errorf("r %d: id %x", r, id)
+		}
+	}
+	for _, id := range []int64{1, 0x694d7a6b3f2c1e05, 1<<62 + 5} {
+		if engine.LeaseMarked(id) {
+			t.Errorf("%x is not etcdtune's", id)
+		}
 	}
 }

@@ -74,7 +74,7 @@ type K8sCapacityPhase struct {
 	// QuotaShare is the share of the backend quota the db must stay under
 	// (DefaultQuotaShare).
 	QuotaShare float64
-	Force      bool // use a prefix that already holds keys
+	Force      bool // run beside other keys under the prefix (never in its own ranges)
 }
 
 // Validate checks the search's bounds before any load, naming the flags.
@@ -124,7 +124,7 @@ func (p K8sCapacityPhase) Run(ctx context.Context, s *State) error {
 		return err
 	}
 	cs := s.Target.Clients()
-	if err := engine.CheckPrefix(ctx, cs[0], p.Options.Prefix, p.Force); err != nil {
+	if err := engine.CheckWorkload(ctx, cs[0], wl, p.Force); err != nil {
 		return err
 	}
 	defer func() {

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
@@ -82,17 +83,26 @@ func defragment(ctx context.Context, cl *clientv3.Client, endpoints []string) {
 	}
 }
 
-// timePut times one put of key and deletes the key, even after Ctrl-C.
+// timePut times one put of key and deletes the key, even after Ctrl-C. The
+// key is put only if absent and deleted only while it is the one put here,
+// so that a key of that name etcdtune did not create is never changed.
 func timePut(ctx context.Context, cl *clientv3.Client, key string) (time.Duration, error) {
 	ctx, cancel := context.WithTimeout(ctx, settleMax)
 	defer cancel()
 	start := time.Now()
-	_, err := cl.Put(ctx, key, "")
+	resp, err := cl.Txn(ctx).If(clientv3.Compare(clientv3.CreateRevision(key), "=", 0)).Then(clientv3.OpPut(key, "")).Commit()
 	d := time.Since(start)
+	if err != nil {
+		return d, err
+	}
+	if !resp.Succeeded {
+		return d, fmt.Errorf("settle: %q is already there, not etcdtune's to overwrite", key)
+	}
 	dctx, dcancel := context.WithTimeout(context.WithoutCancel(ctx), settleMax)
 	defer dcancel()
-	cl.Delete(dctx, key)
-	return d, err
+	rev := resp.Header.Revision
+	cl.Txn(dctx).If(clientv3.Compare(clientv3.ModRevision(key), "=", rev)).Then(clientv3.OpDelete(key)).Commit()
+	return d, nil
 }
 
 // sleep waits d unless ctx ends first; it reports whether it waited.

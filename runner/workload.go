@@ -13,7 +13,7 @@ type WorkloadPhase struct {
 	Config engine.Config
 	// New builds the workload, afresh for each run of the plan.
 	New   func() (engine.Workload, error)
-	Force bool // use a prefix that already holds keys
+	Force bool // run beside other keys under the prefix (never in its own ranges)
 	// Prefix is where the agents' barrier lives (the keys' prefix).
 	Prefix string
 	Guard  *Guard  // the production guard and --max-rate; nil for none
@@ -37,6 +37,13 @@ func (p WorkloadPhase) Run(ctx context.Context, s *State) error {
 		return err
 	}
 	defer running.stop()
+	if p.Agents != nil && p.Agents.Distributed() {
+		// An agent that could not run must say so before the barrier, not
+		// after the others waited for it (the session checks again).
+		if err := engine.CheckWorkload(ctx, s.Target.Clients()[0], wl, p.Force); err != nil {
+			return err
+		}
+	}
 	barrier, released, err := p.Agents.enter(ctx, s.Target.Clients()[0], p.Prefix, s.Run)
 	if err != nil {
 		return err

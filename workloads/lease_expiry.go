@@ -8,6 +8,7 @@ import (
 	"time"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
+	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
 	"go.etcd.io/etcd/api/v3/mvccpb"
 	clientv3 "go.etcd.io/etcd/client/v3"
 
@@ -72,14 +73,14 @@ func (x *leaseExpiry) start(ctx context.Context, clients []*clientv3.Client, val
 	}
 	val := string(value)
 	err = engine.ForEachIndex(ctx, clients, x.n, func(ctx context.Context, c *clientv3.Client, i uint64) error {
-		g, err := c.Grant(ctx, x.ttl)
+		g, err := engine.GrantLease(ctx, pb.NewLeaseClient(c.ActiveConnection()), x.keys.Prefix, x.ttl)
 		if err != nil {
 			return fmt.Errorf("expiry: grant lease %d of %d: %w", i, x.n, err)
 		}
 		x.ends[i] = time.Now().Add(time.Duration(g.TTL) * time.Second)
 		x.leases[i] = int64(g.ID)
 		engine.StoreMax(&x.granted, g.TTL)
-		if _, err := c.Put(ctx, x.keys.Key(x.base+i), val, clientv3.WithLease(g.ID)); err != nil {
+		if _, err := c.Put(ctx, x.keys.Key(x.base+i), val, clientv3.WithLease(clientv3.LeaseID(g.ID))); err != nil {
 			return fmt.Errorf("expiry: put key %d of %d: %w", i, x.n, err)
 		}
 		return nil

@@ -21,7 +21,6 @@ type leaseSender struct {
 	pick     *engine.KeyPicker
 	key      *engine.KeyBuffer
 	put      pb.PutRequest
-	grant    pb.LeaseGrantRequest
 	revoke   pb.LeaseRevokeRequest
 	kaReq    pb.LeaseKeepAliveRequest
 	ka       pb.Lease_LeaseKeepAliveClient // one stream a worker, as clients keep leases alive
@@ -36,7 +35,6 @@ func newLeaseSender(l *Lease, id int, c *clientv3.Client) *leaseSender {
 	s := &leaseSender{l: l, kv: pb.NewKVClient(conn), lc: pb.NewLeaseClient(conn),
 		pick: l.picks.Picker(id), key: engine.NewKeyBuffer(l.opts.Keys)}
 	s.put.Value = l.value
-	s.grant.TTL = l.opts.TTL
 	return s
 }
 
@@ -45,7 +43,7 @@ func (s *leaseSender) Send(ctx context.Context, _ time.Time) (int, error) {
 	o := s.l.opts
 	switch {
 	case s.step == 0:
-		resp, err := s.lc.LeaseGrant(ctx, &s.grant, engine.CallOptions...)
+		resp, err := engine.GrantLease(ctx, s.lc, o.Keys.Prefix, o.TTL, engine.CallOptions...)
 		if err != nil {
 			return 0, err // grant again next time
 		}

@@ -54,7 +54,11 @@ func RunQuota(ctx context.Context, c *clientv3.Client, endpoints []string, o Quo
 // in its Quota stats. A result comes back whenever the fill ran.
 func Quota(ctx context.Context, clients []*clientv3.Client, endpoints []string, o QuotaOptions) (*result.Workload, error) {
 	c := clients[0]
-	if err := engine.CheckPrefix(ctx, c, o.Prefix, false); err != nil {
+	// The whole prefix must be empty (no --force): the scenario writes its
+	// fill keys and an after-recovery key, and deletes the prefix at the end,
+	// which then removes only keys it created.
+	f := &quotaFill{o: o}
+	if err := engine.CheckRanges(ctx, c, o.Prefix, engine.WriteRanges(f), false); err != nil {
 		return nil, err
 	}
 	st := &result.QuotaStats{DefragS: map[string]float64{}}

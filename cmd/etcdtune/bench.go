@@ -75,7 +75,7 @@ func (o *benchOptions) addFlags(fs *pflag.FlagSet) {
 	fs.Float64Var(&o.zipfS, "zipf-s", 1.1, "zipf exponent, over 1 (higher: fewer, hotter keys)")
 	fs.StringVar(&o.prefix, "prefix", "/etcdtune/", "every key etcdtune writes is under this prefix")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the key choice and the values, for repeatable runs")
-	fs.BoolVar(&o.force, "force", false, "use a prefix that already holds keys (keys of etcdtune's shape under it are deleted at the end)")
+	fs.BoolVar(&o.force, "force", false, "run beside other keys under the prefix (the run's own key ranges must still be empty; it changes no key it did not create)")
 	addOutputFlag(fs, &o.output, reports.ResultFormats, resultFileHelp)
 	fs.StringVar(&o.out, "out", "", "also write the result file here")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a Go CPU profile of etcdtune itself here (for etcdtune's developers)")

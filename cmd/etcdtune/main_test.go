@@ -51,7 +51,7 @@ func TestEmbeddedDefaultAndJSON(t *testing.T) {
 }
 
 // ETCDCTL_* variables stand in for flags, as with etcdctl; a key already
-// under the prefix makes the run refuse with exit 3.
+// under the prefix makes the run refuse with exit 2.
 func TestEnvironmentAndPrefixInUse(t *testing.T) {
 	e := etcdtest.Embedded(t)
 	env := []string{"ETCDCTL_ENDPOINTS=" + strings.Join(e.Endpoints(), ",")}
@@ -69,7 +69,7 @@ func TestEnvironmentAndPrefixInUse(t *testing.T) {
 		t.Fatal(err)
 	}
 	r = etcdtune(t, env, "bench", "put", "--total", "10", "--clients", "1", "--conns", "1", "--prefix", "/users/")
-	assertOneLineError(t, r, exitUnusable, "already holds 1 keys")
+	assertOneLineError(t, r, exitBadInput, "already holds 1 keys")
 	if resp, err := c.Get(t.Context(), "/users/alice"); err != nil || len(resp.Kvs) != 1 {
 		t.Errorf("the user's key is gone: %v", err)
 	}

@@ -18,7 +18,7 @@ on this machine's disk, so it works out of the box.`,
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput(err) })
-	root.AddCommand(newRunCommand(), newVersionCommand(), newBenchCommand(), newProbeCommand(), newAdviseCommand(), newReportCommand(), newCompareCommand(), newMergeCommand())
+	root.AddCommand(newRunCommand(), newVersionCommand(), newBenchCommand(), newProbeCommand(), newAdviseCommand(), newReportCommand(), newCompareCommand(), newMergeCommand(), newCleanupCommand())
 	// Checked for every command before it runs: ETCDCTL_*, numbers, paths.
 	root.PersistentPreRunE = checkInput
 	refuseUnknownSubcommands(root)

@@ -24,6 +24,7 @@ type eventLeases struct {
 	reuseUntil time.Time
 	attached   int
 	granted    []int64 // every lease of the run, revoked at its end
+	prefix     string  // the run's, which marks its leases (engine.GrantLease)
 }
 
 func (l *eventLeases) get(ctx context.Context, lc pb.LeaseClient) (int64, error) {
@@ -35,7 +36,7 @@ func (l *eventLeases) get(ctx context.Context, lc pb.LeaseClient) (int64, error)
 		return l.id, nil
 	}
 	ttl := int64((k8sEventTTL + k8sLeaseReuse) / time.Second)
-	resp, err := lc.LeaseGrant(ctx, &pb.LeaseGrantRequest{TTL: ttl}, engine.CallOptions...)
+	resp, err := engine.GrantLease(ctx, lc, l.prefix, ttl, engine.CallOptions...)
 	if err != nil {
 		return 0, fmt.Errorf("event lease: %w", err)
 	}

@@ -42,6 +42,7 @@ func New(o Options) (*Workload, error) {
 	}
 	w := &Workload{}
 	w.setScale(o)
+	w.leases.prefix = o.Prefix
 	w.value = k8sValue(o.MaxObjectSize, o.Seed)
 	for r, res := range resources {
 		if res.count != nil {
@@ -79,7 +80,7 @@ func (w *Workload) Keys() engine.KeySpec {
 
 // CleanupRanges implements RangeCleaner: everything under <prefix>registry/.
 func (w *Workload) CleanupRanges() []engine.KeyRange {
-	return []engine.KeyRange{{Start: w.opts.Prefix + "registry/", End: w.opts.Prefix + "registry0"}}
+	return []engine.KeyRange{{Start: w.opts.Prefix + engine.RegistryDir, End: w.opts.Prefix + "registry0"}}
 }
 
 // Scale is the cluster the profile stands for.
