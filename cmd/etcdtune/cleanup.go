@@ -47,7 +47,7 @@ func (o *cleanupOptions) run(cmd *cobra.Command) error {
 	}
 	switch {
 	case o.output != "text" && o.output != "json":
-		return badInput(fmt.Errorf("-o %q: cleanup prints text or json", o.output))
+		return badInput(fmt.Errorf("--output %q: cleanup prints text or json", o.output))
 	case o.prefix == "":
 		return badInput(fmt.Errorf("--prefix must not be empty: etcdtune writes only under its own prefix"))
 	case len(topts.Endpoints) == 0:

@@ -232,7 +232,7 @@ func TestCleanupKilledK8s(t *testing.T) {
 // cleanup's bad input: one line, exit 2, before connecting.
 func TestCleanupBadInput(t *testing.T) {
 	assertRefused(t, []string{"cleanup"}, []refusedArgs{
-		{[]string{"--endpoints", "127.0.0.1:1", "-o", "yaml"}, "-o \"yaml\""},
+		{[]string{"--endpoints", "127.0.0.1:1", "-o", "yaml"}, "--output \"yaml\""},
 		{[]string{"--endpoints", "127.0.0.1:1", "--prefix", ""}, "--prefix must not be empty"},
 		{nil, "give --endpoints"},
 		{[]string{"extra"}, "extra"},
