@@ -154,8 +154,7 @@ type search struct {
 	measure Measure
 	started time.Time
 	steps   []result.CapacityStep
-	passes  []float64 // rates whose step passed, confirmed or not
-	judged  []judged  // every step's verdict, in order
+	judged  []judged // every step's verdict, in order
 }
 
 // judged is one step's verdict: its rate, and the measured step (1-based)
@@ -211,7 +210,6 @@ func (s *search) step(ctx context.Context, rate float64, confirm bool) (result.C
 	v := judged{rate: rate, pass: len(pass) > len(fail), at: len(s.steps)}
 	s.judged = append(s.judged, v)
 	if v.pass {
-		s.passes = append(s.passes, rate)
 		return pass[len(pass)-1], nil
 	}
 	// A tie (the budget ran out after two tries that disagree) is a fail:
@@ -327,15 +325,16 @@ func unsteady(js []judged) string {
 		return ""
 	}
 	return fmt.Sprintf("%s/s passed (step %d) and %s/s failed (step %d): the server's pace changed during the search",
-		humanRate(pass.rate), pass.at, humanRate(fail.rate), fail.at)
+		FormatRate(pass.rate), pass.at, FormatRate(fail.rate), fail.at)
 }
 
 // unsteadyGap is how far below a passing rate a fail must be to show a
 // change of pace rather than the noise at the knee.
 const unsteadyGap = 0.1
 
-// humanRate prints a rate as the step table does: 8250, 12.5.
-func humanRate(r float64) string {
+// FormatRate prints a request rate as people read it, as every report
+// does: 15200, 150, 2.5.
+func FormatRate(r float64) string {
 	if r >= 100 {
 		return fmt.Sprintf("%.0f", r)
 	}
@@ -391,9 +390,9 @@ func (s *search) bisect(ctx context.Context, lo, hi float64, failed result.Capac
 // bestPassBelow is the highest rate under hi that passed, 0 if none.
 func (s *search) bestPassBelow(hi float64) float64 {
 	best := 0.0
-	for _, r := range s.passes {
-		if r < hi && r > best {
-			best = r
+	for _, j := range s.judged {
+		if j.pass && j.rate < hi && j.rate > best {
+			best = j.rate
 		}
 	}
 	return best

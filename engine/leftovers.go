@@ -24,9 +24,14 @@ const (
 // RegistryDir is where bench k8s lays out its objects under the prefix.
 const RegistryDir = "registry/"
 
-// probeKeys are the single keys a run puts and deletes at once (the
-// capacity search's settle put, the quota scenario's write after recovery).
-var probeKeys = map[string]bool{"capacity-settle": true, "after-recovery": true}
+// The single keys a run puts under the prefix and deletes at once: the
+// capacity search's settle put, the quota scenario's write after recovery.
+const (
+	SettleKey        = "capacity-settle"
+	AfterRecoveryKey = "after-recovery"
+)
+
+var probeKeys = map[string]bool{SettleKey: true, AfterRecoveryKey: true}
 
 // Leftovers is what earlier etcdtune runs left under a prefix: keys of
 // etcdtune's shapes and the leases etcdtune granted for it (marked IDs,

@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 
+	"github.com/etcdtune/etcdtune/capacity"
 	"github.com/etcdtune/etcdtune/result"
 )
 
@@ -53,9 +54,4 @@ func stepRows(c *result.Capacity) []stepRow {
 }
 
 // rate prints a request rate as people read it: 15200, 150, 2.5.
-func rate(v float64) string {
-	if v >= 100 {
-		return fmt.Sprintf("%.0f", v)
-	}
-	return fmt.Sprintf("%.3g", v)
-}
+var rate = capacity.FormatRate

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/etcdtune/etcdtune/engine"
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
@@ -24,7 +25,7 @@ const (
 
 // settleKey is the probe's key under the prefix; it is deleted after each
 // put, so the next step's prefix check finds the prefix as before.
-const settleKey = "capacity-settle"
+const settleKey = engine.SettleKey
 
 // settle waits for the server to be back near the first step's pace. On
 // the embedded etcd, which is the run's own, it first compacts the history

@@ -93,7 +93,7 @@ func Quota(ctx context.Context, clients []*clientv3.Client, endpoints []string, 
 	}
 	st.DBSizeAfter = maxDBSize(ctx, c, endpoints)
 	t0 := time.Now()
-	if _, err := c.Put(ctx, o.Prefix+"after-recovery", "ok"); err != nil {
+	if _, err := c.Put(ctx, o.Prefix+engine.AfterRecoveryKey, "ok"); err != nil {
 		return wr, fmt.Errorf("write after recovery: %w", err)
 	}
 	st.FirstWriteAfterMs = float64(time.Since(t0).Microseconds()) / 1000

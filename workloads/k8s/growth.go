@@ -106,7 +106,7 @@ func (w *Workload) startWatches(ctx context.Context, clients []*clientv3.Client)
 	if !w.opts.Watch {
 		return nil
 	}
-	resp, err := clients[0].Get(ctx, w.opts.Prefix+"registry/", clientv3.WithCountOnly())
+	resp, err := clients[0].Get(ctx, w.opts.Prefix+engine.RegistryDir, clientv3.WithCountOnly())
 	if err != nil {
 		return fmt.Errorf("revision after preload: %w", err)
 	}

@@ -73,7 +73,7 @@ func prefixEnd(p []byte) []byte {
 // the first at the first page's revision. It returns the keys in the order
 // read, the number of pages and the revision the list reflects.
 func List(ctx context.Context, c *clientv3.Client, prefix, resource string, limit int64) (keys []string, pages int, rev int64, err error) {
-	start := []byte(prefix + "registry/" + resource + "/")
+	start := []byte(prefix + engine.RegistryDir + resource + "/")
 	end := prefixEnd(start)
 	kv := pb.NewKVClient(c.ActiveConnection())
 	var cur listCursor

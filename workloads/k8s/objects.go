@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"sync"
+
+	"github.com/etcdtune/etcdtune/engine"
 )
 
 // k8sNames lays out the keys of the profile as kube-apiserver does,
@@ -15,13 +17,13 @@ type k8sNames struct {
 
 // resourcePrefix is where the objects of resource r live, ending in "/".
 func (n k8sNames) resourcePrefix(r int) string {
-	return n.prefix + "registry/" + resources[r].name + "/"
+	return n.prefix + engine.RegistryDir + resources[r].name + "/"
 }
 
 // appendKey appends the key of object idx of resource r to b.
 func (n k8sNames) appendKey(b []byte, r int, idx uint64) []byte {
 	b = append(b, n.prefix...)
-	b = append(b, "registry/"...)
+	b = append(b, engine.RegistryDir...)
 	res := &resources[r]
 	b = append(b, res.name...)
 	b = append(b, '/')

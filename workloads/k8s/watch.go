@@ -86,7 +86,7 @@ func (k *Workload) syncWatches(ctx context.Context) (int64, error) {
 			w.stop()
 		}
 	}()
-	resp, err := k.watches[0].c.Get(ctx, k.opts.Prefix+"registry/", clientv3.WithCountOnly())
+	resp, err := k.watches[0].c.Get(ctx, k.opts.Prefix+engine.RegistryDir, clientv3.WithCountOnly())
 	if err != nil {
 		return 0, fmt.Errorf("revision at the end: %w", err)
 	}

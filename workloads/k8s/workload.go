@@ -80,7 +80,7 @@ func (w *Workload) Keys() engine.KeySpec {
 
 // CleanupRanges implements RangeCleaner: everything under <prefix>registry/.
 func (w *Workload) CleanupRanges() []engine.KeyRange {
-	return []engine.KeyRange{{Start: w.opts.Prefix + engine.RegistryDir, End: w.opts.Prefix + "registry0"}}
+	return []engine.KeyRange{{Start: w.opts.Prefix + engine.RegistryDir, End: clientv3.GetPrefixRangeEnd(w.opts.Prefix + engine.RegistryDir)}}
 }
 
 // Scale is the cluster the profile stands for.
