@@ -13,6 +13,8 @@ test: vet
 	$(GO) test -timeout $(TEST_TIMEOUT) ./...
 	@# fio and the fsync probe must agree; timed on a quiet disk, so alone.
 	ETCDTUNE_DISK_TEST=1 $(GO) test -count=1 -v -run '^TestProbeFsyncAgreesWithFio$$' ./cmd/etcdtune/
+	@# compare's gate on the runs a CI job makes: 23 runs whose spread is measured, so alone.
+	ETCDTUNE_GATE_TEST=1 $(GO) test -count=1 -v -run '^TestCompareGatesTheRunsACIJobMakes$$' ./cmd/etcdtune/
 	$(MAKE) fuzz
 
 # A brief fuzzing of the parsers of user-given files and server text (their

@@ -20,7 +20,7 @@ func (r *Recorder) Tick(t int) {
 		r.spare[i].Reset()
 	}
 	s := result.Summarize(r.second)
-	r.series = append(r.series, result.SeriesPoint{T: t, Ops: ops, Errors: errs, P50Ms: s.P50, P99Ms: s.P99, MaxMs: s.Max})
+	r.series = append(r.series, result.SeriesPoint{T: t, Ops: ops, Errors: errs, P50Ms: s.P50, P99Ms: s.P99, P999Ms: s.P999, MaxMs: s.Max})
 }
 
 // Series returns the seconds closed so far.

@@ -29,21 +29,59 @@ type Metric struct {
 	Points bool
 	// value returns the figure, or false when the workload has none.
 	value func(*result.Workload) (float64, bool)
+	// seconds returns the figure's per-second values and their weights
+	// (nil: equal), or why the series holds none.
+	seconds func(*result.Workload) (values, weights []float64, missing string)
 }
 
 // Metrics are the figures compare reports, in the order it prints them.
 var Metrics = []Metric{
-	{Name: "throughput", Unit: "ops/s", HigherIsBetter: true, value: func(w *result.Workload) (float64, bool) { return w.ThroughputOpsS, true }},
-	{Name: "p50", Unit: "ms", value: func(w *result.Workload) (float64, bool) { return w.LatencyMs.P50, w.Ops > 0 }},
-	{Name: "p99", Unit: "ms", value: func(w *result.Workload) (float64, bool) { return w.LatencyMs.P99, w.Ops > 0 }},
-	{Name: "p999", Unit: "ms", value: func(w *result.Workload) (float64, bool) { return w.LatencyMs.P999, w.Ops > 0 }},
-	{Name: "error_rate", Unit: "%", Points: true, value: errorRate},
+	{Name: "throughput", Unit: "ops/s", HigherIsBetter: true, value: func(w *result.Workload) (float64, bool) { return w.ThroughputOpsS, true },
+		seconds: perSecond(func(p result.SeriesPoint) (float64, float64) { return float64(p.Ops), 1 })},
+	{Name: "p50", Unit: "ms", value: func(w *result.Workload) (float64, bool) { return w.LatencyMs.P50, w.Ops > 0 },
+		seconds: perSecond(func(p result.SeriesPoint) (float64, float64) { return p.P50Ms, float64(p.Ops) })},
+	{Name: "p99", Unit: "ms", value: func(w *result.Workload) (float64, bool) { return w.LatencyMs.P99, w.Ops > 0 },
+		seconds: perSecond(func(p result.SeriesPoint) (float64, float64) { return p.P99Ms, float64(p.Ops) })},
+	{Name: "p999", Unit: "ms", value: func(w *result.Workload) (float64, bool) { return w.LatencyMs.P999, w.Ops > 0 },
+		seconds: p999Seconds},
+	{Name: "error_rate", Unit: "%", Points: true, value: errorRate,
+		seconds: perSecond(func(p result.SeriesPoint) (float64, float64) {
+			if p.Ops == 0 {
+				return 0, 0
+			}
+			return 100 * float64(p.Errors) / float64(p.Ops), float64(p.Ops)
+		})},
 	{Name: "watch_p99", Unit: "ms", value: func(w *result.Workload) (float64, bool) {
 		if w.Watch == nil {
 			return 0, false
 		}
 		return w.Watch.DeliveryMs.P99, true
+	}, seconds: func(*result.Workload) ([]float64, []float64, string) {
+		return nil, nil, "the watch delivery latency has no per-second series"
 	}},
+}
+
+// perSecond reads a metric's value and weight from each second.
+func perSecond(of func(result.SeriesPoint) (value, weight float64)) func(*result.Workload) ([]float64, []float64, string) {
+	return func(w *result.Workload) ([]float64, []float64, string) {
+		values, weights := make([]float64, len(w.Series)), make([]float64, len(w.Series))
+		for i, p := range w.Series {
+			values[i], weights[i] = of(p)
+		}
+		return values, weights, ""
+	}
+}
+
+// p999Seconds is the per-second p99.9, which results of etcdtune 0.x
+// before it was recorded lack.
+func p999Seconds(w *result.Workload) ([]float64, []float64, string) {
+	values, weights, _ := perSecond(func(p result.SeriesPoint) (float64, float64) { return p.P999Ms, float64(p.Ops) })(w)
+	for i, p := range w.Series {
+		if p.Ops > 0 && values[i] == 0 {
+			return nil, nil, "the per-second series of these results has no p99.9 (written by an older etcdtune)"
+		}
+	}
+	return values, weights, ""
 }
 
 func errorRate(w *result.Workload) (float64, bool) {
@@ -159,13 +197,36 @@ type Row struct {
 	P        float64  `json:"p"`
 	Verdict  string   `json:"verdict"`
 	Limit    *float64 `json:"gate,omitempty"` // the gate's limit, when it names this metric
-	Notes    []string `json:"notes,omitempty"`
+	// Evidence is what the p-value rests on: EvidenceBetween,
+	// EvidenceWithin or EvidenceNone; Method says how, in words.
+	Evidence string `json:"evidence"`
+	Method   string `json:"method,omitempty"`
+	// DeltaLo and DeltaHi bound the change (percent, or points for an
+	// error rate) at 95%, where the evidence gives an interval.
+	DeltaLo *float64 `json:"delta_ci_lo,omitempty"`
+	DeltaHi *float64 `json:"delta_ci_hi,omitempty"`
+	Notes   []string `json:"notes,omitempty"`
 }
+
+// What a row's verdict rests on.
+const (
+	// EvidenceBetween: enough runs a side for Mann-Whitney U over the runs.
+	EvidenceBetween = "between runs"
+	// EvidenceWithin: the runs' per-second series (batch means, Welch's
+	// t), with the spread between runs where a side has enough of them.
+	EvidenceWithin = "within runs"
+	// EvidenceNone: too few runs and no usable series; nothing can be
+	// significant.
+	EvidenceNone = "none"
+)
 
 // Comparison is what compare found: a row per workload and metric.
 type Comparison struct {
 	Alpha float64 `json:"alpha"`
-	Rows  []Row   `json:"rows"`
+	// Source says which runs the base side is, when a folder of past
+	// results or --base-last chose them.
+	Source string `json:"base_source,omitempty"`
+	Rows   []Row  `json:"rows"`
 }
 
 // Regressions are the rows past the gate.

@@ -12,11 +12,14 @@ import (
 // way: each side's median ± the confidence interval's half-width in
 // percent, the change, the p-value and the sample sizes, the verdict.
 func WriteCompareText(w io.Writer, c *Comparison) error {
+	if c.Source != "" {
+		fmt.Fprintln(w, c.Source)
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "workload\tmetric\tbase\tnew\tdelta\tp, n\tverdict")
+	fmt.Fprintln(tw, "workload\tmetric\tbase\tnew\tdelta\tp, n\tevidence\tverdict")
 	for _, r := range c.Rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Workload, r.Metric+" ("+r.Unit+")",
-			statString(r.Base), statString(r.New), deltaString(r), pString(r), verdictString(r))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Workload, r.Metric+" ("+r.Unit+")",
+			statString(r.Base), statString(r.New), deltaString(r), pString(r), evidenceString(r), verdictString(r))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -34,15 +37,18 @@ func WriteCompareMarkdown(w io.Writer, c *Comparison) error {
 	default:
 		fmt.Fprintf(w, "### etcdtune compare: no regression\n\n")
 	}
-	fmt.Fprintln(w, "| workload | metric | base | new | delta | p, n | verdict |")
-	fmt.Fprintln(w, "|---|---|---:|---:|---:|---|---|")
+	if c.Source != "" {
+		fmt.Fprintf(w, "%s\n\n", c.Source)
+	}
+	fmt.Fprintln(w, "| workload | metric | base | new | delta | p, n | evidence | verdict |")
+	fmt.Fprintln(w, "|---|---|---:|---:|---:|---|---|---|")
 	for _, r := range c.Rows {
 		v := verdictString(r)
 		if r.Verdict == VerdictRegression {
 			v = "**" + v + "**"
 		}
-		fmt.Fprintf(w, "| %s | %s (%s) | %s | %s | %s | %s | %s |\n", r.Workload, r.Metric, r.Unit,
-			statString(r.Base), statString(r.New), deltaString(r), pString(r), v)
+		fmt.Fprintf(w, "| %s | %s (%s) | %s | %s | %s | %s | %s | %s |\n", r.Workload, r.Metric, r.Unit,
+			statString(r.Base), statString(r.New), deltaString(r), pString(r), evidenceString(r), v)
 	}
 	fmt.Fprintln(w)
 	return writeFootnotes(w, c)
@@ -61,16 +67,23 @@ func writeFootnotes(w io.Writer, c *Comparison) error {
 			}
 		}
 	}
-	_, err := fmt.Fprintf(w, "medians ± their 95%% confidence interval (±∞: fewer than 6 runs); ~: no significant difference (Mann-Whitney U, alpha %g)\n", c.Alpha)
+	fmt.Fprintln(w, "medians ± their 95% interval (between runs: distribution-free, ±∞ under 6 runs; within runs: from the runs' seconds); [lo, hi]: the change's 95% interval")
+	_, err := fmt.Fprintf(w, "p: Mann-Whitney U over the runs (between runs) or Welch's t on batch means of their seconds (within runs); ~: not significant at alpha %g; regression: significant and past the gate\n", c.Alpha)
 	return err
+}
+
+// evidenceString names what the row's p-value rests on.
+func evidenceString(r Row) string {
+	return r.Evidence
 }
 
 func statString(s Stat) string {
 	v := formatValue(s.Median)
+	infinite := math.IsInf(s.Lo, 0) || math.IsInf(s.Hi, 0)
 	switch {
-	case s.N < 2 || s.Median == 0:
+	case s.Median == 0 || (s.N < 2 && infinite):
 		return v
-	case math.IsInf(s.Lo, 0) || math.IsInf(s.Hi, 0):
+	case infinite:
 		return v + " ±∞"
 	}
 	half := math.Max(s.Hi/s.Median-1, 1-s.Lo/s.Median)
@@ -88,16 +101,23 @@ func formatValue(v float64) string {
 }
 
 func deltaString(r Row) string {
-	if r.Verdict == VerdictSame {
-		return "~"
+	d := "~"
+	switch {
+	case r.Verdict == VerdictSame:
+	case r.Unit == "%":
+		d = fmt.Sprintf("%+.3f pts", r.DeltaPts)
+	case math.Abs(r.DeltaPct) == math.MaxFloat64:
+		d = "from 0"
+	default:
+		d = fmt.Sprintf("%+.1f%%", r.DeltaPct)
+	}
+	if r.DeltaLo == nil || r.DeltaHi == nil {
+		return d
 	}
 	if r.Unit == "%" {
-		return fmt.Sprintf("%+.3f pts", r.DeltaPts)
+		return fmt.Sprintf("%s [%+.3f, %+.3f]", d, *r.DeltaLo, *r.DeltaHi)
 	}
-	if math.Abs(r.DeltaPct) == math.MaxFloat64 {
-		return "from 0"
-	}
-	return fmt.Sprintf("%+.1f%%", r.DeltaPct)
+	return fmt.Sprintf("%s [%+.1f%%, %+.1f%%]", d, *r.DeltaLo, *r.DeltaHi)
 }
 
 func pString(r Row) string {

@@ -122,6 +122,7 @@ func TestCompareJUnit(t *testing.T) {
 		Suites   []struct {
 			Cases []struct {
 				Name    string `xml:"name,attr"`
+				Out     string `xml:"system-out"`
 				Failure *struct {
 					Message string `xml:"message,attr"`
 				} `xml:"failure"`
@@ -138,7 +139,7 @@ func TestCompareJUnit(t *testing.T) {
 		if (c.Failure != nil) != (c.Name == "p99") {
 			t.Errorf("test case %s: failure %+v", c.Name, c.Failure)
 		}
-		if c.Failure != nil && !strings.Contains(c.Failure.Message, "put p99 regressed") {
+		if c.Failure != nil && !strings.Contains(c.Failure.Message, "put p99 regressed") || !strings.Contains(c.Out, "evidence between runs (Mann-Whitney U over 5+5 runs)") {
 			t.Errorf("failure message %q", c.Failure.Message)
 		}
 	}
@@ -153,9 +154,72 @@ func TestCompareMarkdown(t *testing.T) {
 	if err := WriteCompareMarkdown(&b, cmp); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"### etcdtune compare: 1 regression(s)", "| put | p99 (ms) | 5.00 ±∞ | 7.10 ±∞ | +42.0% | p=0.008 n=5 | **regression (gate 10%)** |", "| put | throughput (ops/s) | 1000 ±∞ | 1000 ±∞ | ~ | p=1.000 n=5 | ~ |"} {
+	for _, want := range []string{"### etcdtune compare: 1 regression(s)", "| put | p99 (ms) | 5.00 ±∞ | 7.10 ±∞ | +42.0% | p=0.008 n=5 | between runs | **regression (gate 10%)** |", "| put | throughput (ops/s) | 1000 ±∞ | 1000 ±∞ | ~ | p=1.000 n=5 | between runs | ~ |"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("Markdown lacks %q:\n%s", want, b.String())
+		}
+	}
+}
+
+// seriesRun is a result of one put workload whose 20 seconds have p99s
+// around p99 (±5%, alternating) and 1000 ops each.
+func seriesRun(p99 float64) *result.Result {
+	w := &result.Workload{Name: "put", Ops: 20_000, ThroughputOpsS: 1000, LatencyMs: result.Latency{P50: 1, P99: p99, P999: 2 * p99}}
+	for s := 1; s <= 20; s++ {
+		wobble := 1 + 0.05*float64(s%3-1)
+		w.Series = append(w.Series, result.SeriesPoint{T: s, Ops: 1000, P50Ms: 1, P99Ms: p99 * wobble, P999Ms: 2 * p99 * wobble, MaxMs: 3 * p99})
+	}
+	return &result.Result{Schema: result.Schema, Workloads: []*result.Workload{w}}
+}
+
+// TestCompareOneRunASide: with one run a side the verdict rests on the
+// runs' seconds; a doubled p99 is a regression past a 50% gate, the same
+// p99 is ~, and the note says what the test cannot know.
+func TestCompareOneRunASide(t *testing.T) {
+	gate := Gate{"p99": 50}
+	c, err := Compare([]*result.Result{seriesRun(5)}, []*result.Result{seriesRun(10)}, gate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p99 Row
+	for _, r := range c.Rows {
+		if r.Metric == "p99" {
+			p99 = r
+		}
+	}
+	if p99.Verdict != VerdictRegression || p99.Evidence != EvidenceWithin || p99.P >= Alpha || p99.DeltaLo == nil || *p99.DeltaLo < 50 {
+		t.Errorf("p99 5 -> 10 ms, one run a side: %+v, want a regression within runs whose interval is past +50%%", p99)
+	}
+	if !strings.Contains(strings.Join(p99.Notes, " "), "the gate's limit must cover the spread between runs") {
+		t.Errorf("notes %q do not say what one run a side cannot show", p99.Notes)
+	}
+	same, err := Compare([]*result.Result{seriesRun(5)}, []*result.Result{seriesRun(5.1)}, gate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := WriteCompareText(&b, same); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range same.Rows {
+		if r.Verdict == VerdictRegression {
+			t.Errorf("p99 5 -> 5.1 ms: %s %s is a regression", r.Workload, r.Metric)
+		}
+	}
+	if strings.Contains(b.String(), "all samples are equal") || !strings.Contains(b.String(), "within runs") {
+		t.Errorf("table of one run a side:\n%s", b.String())
+	}
+	var ten []*result.Result
+	for i := range 10 {
+		ten = append(ten, seriesRun(5+0.1*float64(i%3)))
+	}
+	hist, err := Compare(ten, []*result.Result{seriesRun(10)}, gate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range hist.Rows {
+		if r.Metric == "p99" && (r.Verdict != VerdictRegression || !strings.Contains(r.Method, "spread between 10 runs")) {
+			t.Errorf("one run against a history of ten: %+v", r)
 		}
 	}
 }

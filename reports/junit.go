@@ -55,10 +55,11 @@ func WriteCompareJUnit(w io.Writer, c *Comparison) error {
 		}
 		s := &out.Suites[i]
 		tc := junitCase{Name: r.Metric, ClassName: "etcdtune." + r.Workload, Time: "0",
-			SystemOut: fmt.Sprintf("base %s, new %s, delta %s, %s, %s", statString(r.Base), statString(r.New), deltaString(r), pString(r), verdictString(r))}
+			SystemOut: fmt.Sprintf("base %s, new %s, delta %s, %s, evidence %s (%s), %s", statString(r.Base), statString(r.New),
+				deltaString(r), pString(r), evidenceString(r), r.Method, verdictString(r))}
 		if r.Verdict == VerdictRegression {
-			msg := fmt.Sprintf("%s %s regressed %s past the gate (%s %s -> %s %s, %s)", r.Workload, r.Metric, deltaString(r),
-				formatValue(r.Base.Median), r.Unit, formatValue(r.New.Median), r.Unit, pString(r))
+			msg := fmt.Sprintf("%s %s regressed %s past the gate (%s %s -> %s %s, %s, evidence %s: %s)", r.Workload, r.Metric, deltaString(r),
+				formatValue(r.Base.Median), r.Unit, formatValue(r.New.Median), r.Unit, pString(r), evidenceString(r), r.Method)
 			tc.Failure = &junitFailure{Message: msg, Type: "regression", Text: msg}
 			s.Failures++
 			out.Failures++

@@ -213,7 +213,7 @@ func mergeEncoded(ws []*result.Workload, get func(*result.Workload) string) (*hd
 
 // mergeSeries sums the agents' per-second points after shifting each by
 // its start's distance from the earliest start, rounded to the second.
-// Ops and errors add up exactly; a second's p50, p99 and max are the
+// Ops and errors add up exactly; a second's p50, p99, p99.9 and max are the
 // largest of the agents' (the per-second histograms are not kept, so this
 // is an upper bound, never an understatement).
 func mergeSeries(ws []*result.Workload) []result.SeriesPoint {
@@ -233,7 +233,7 @@ func mergeSeries(ws []*result.Workload) []result.SeriesPoint {
 			}
 			q.Ops += p.Ops
 			q.Errors += p.Errors
-			q.P50Ms, q.P99Ms, q.MaxMs = math.Max(q.P50Ms, p.P50Ms), math.Max(q.P99Ms, p.P99Ms), math.Max(q.MaxMs, p.MaxMs)
+			q.P50Ms, q.P99Ms, q.P999Ms, q.MaxMs = math.Max(q.P50Ms, p.P50Ms), math.Max(q.P99Ms, p.P99Ms), math.Max(q.P999Ms, p.P999Ms), math.Max(q.MaxMs, p.MaxMs)
 		}
 	}
 	out := make([]result.SeriesPoint, 0, len(byT))

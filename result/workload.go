@@ -90,6 +90,9 @@ type SeriesPoint struct {
 	Errors int64   `json:"errors"`
 	P50Ms  float64 `json:"p50_ms"`
 	P99Ms  float64 `json:"p99_ms"`
+	// P999Ms is the second's p99.9 (absent from results of etcdtune
+	// before it; compare needs it to judge a p99.9 from one run).
+	P999Ms float64 `json:"p999_ms,omitempty"`
 	MaxMs  float64 `json:"max_ms"`
 	// LeaderChanges are the elections seen in this second, when a guard
 	// watched the cluster (a remote target).

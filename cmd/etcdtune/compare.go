@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -15,6 +16,7 @@ import (
 // gate and the output format.
 type compareOptions struct {
 	base, new []string
+	baseLast  int
 	gate      string
 	output    string
 }
@@ -25,6 +27,8 @@ var compareUsage = `Usage:
 
 Flags:
   --base FILE...            the base runs (repeated runs of one setup; all files up to the next flag)
+                            or folders of past results (a CI job's history: their *.json and */result.json)
+  --base-last K             of the base, only the K newest runs (by their start time)
   --new FILE...             the new runs
   --max-regression LIST     the gate, e.g. throughput=5%,p99=10%,error_rate=0.1% (error_rate in points):
                             exit 1 when a metric regresses significantly past its limit
@@ -37,9 +41,12 @@ func newCompareCommand() *cobra.Command {
 		Use:   "compare BASE NEW | --base FILE... --new FILE...",
 		Short: "Compare two sets of runs: medians, confidence intervals, significance, and a regression gate",
 		Long: `compare reads result files of the same workloads, a base and a new side, each one
-run or several repeated runs (bench --repeat N). Per workload and metric it prints
-the medians with their 95% confidence intervals, the change and the Mann-Whitney U
-test's p-value; a difference that is not significant (p >= 0.05) shows as ~.
+run or several repeated runs (bench --repeat N), or for the base a folder of past
+results (a CI job's history). Per workload and metric it prints the medians with
+their 95% intervals, the change, its p-value and the evidence it rests on: between
+runs (Mann-Whitney U) with 5 or more runs a side, else within runs (the runs'
+per-second series in batches, Welch's t, with the spread between runs of a side that
+has 3 or more). A difference that is not significant (p >= 0.05) shows as ~.
 With --max-regression it is a CI gate: exit 1 when a metric regresses
 significantly past its limit, 0 otherwise, 2 on bad input.`,
 		// The sides are lists of files after --base and --new, which a
@@ -93,6 +100,11 @@ func parseCompareArgs(args []string) (*compareOptions, bool, error) {
 			}
 		case "--max-regression":
 			o.gate, err = takeValue()
+		case "--base-last":
+			var v string
+			if v, err = takeValue(); err == nil {
+				o.baseLast, err = positiveCount("--base-last", v)
+			}
 		case "-o", "--output":
 			o.output, err = takeValue()
 		default:
@@ -128,7 +140,7 @@ func runCompare(w io.Writer, o *compareOptions) error {
 	if err != nil {
 		return badInput(err)
 	}
-	base, err := readResults(o.base)
+	base, source, err := baseSide(o.base, o.baseLast)
 	if err != nil {
 		return err
 	}
@@ -140,6 +152,7 @@ func runCompare(w io.Writer, o *compareOptions) error {
 	if err != nil {
 		return badInput(err)
 	}
+	c.Source = source
 	write, err := reports.ComparisonFormats.Writer(o.output)
 	if err != nil {
 		return badInput(err)
@@ -148,6 +161,15 @@ func runCompare(w io.Writer, o *compareOptions) error {
 		return err
 	}
 	return gateError(c)
+}
+
+// positiveCount reads a flag's count of at least 1.
+func positiveCount(flag, v string) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("%s %q: give a count of 1 or more", flag, v)
+	}
+	return n, nil
 }
 
 // gateError is exit 1 naming every metric past the gate.

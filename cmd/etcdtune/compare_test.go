@@ -16,14 +16,14 @@ import (
 	"github.com/etcdtune/etcdtune/result"
 )
 
-// repeatedPuts runs `bench put --repeat n` against endpoint and returns the
-// n result files it wrote (base-1.json ... base-n.json).
-func repeatedPuts(t *testing.T, endpoint, out string, n int) []string {
+// repeatedPuts runs `bench put --repeat n` of duration against endpoint
+// and returns the n result files it wrote (base-1.json ... base-n.json).
+func repeatedPuts(t *testing.T, endpoint, out string, n int, duration string) []string {
 	t.Helper()
 	// Closed loop with few clients: each request waits for the last, so a
 	// slower network shows in every latency and in the throughput.
 	r := etcdtune(t, nil, "bench", "put", "--endpoints", endpoint, "--clients", "4", "--conns", "1",
-		"--duration", "1s", "--key-space", "1000", "--repeat", fmt.Sprint(n), "--out", out, "-o", "json")
+		"--duration", duration, "--key-space", "1000", "--repeat", fmt.Sprint(n), "--out", out, "-o", "json")
 	if r.code != 0 {
 		t.Fatalf("bench put --repeat %d: exit %d: %s", n, r.code, r.stderr)
 	}
@@ -58,8 +58,8 @@ func TestCompareCatchesARealRegression(t *testing.T) {
 	}
 	defer proxy.Close()
 	dir := t.TempDir()
-	direct := repeatedPuts(t, ep, filepath.Join(dir, "direct.json"), 10)
-	slow := repeatedPuts(t, proxy.URL(), filepath.Join(dir, "slow.json"), 5)
+	direct := repeatedPuts(t, ep, filepath.Join(dir, "direct.json"), 10, "1s")
+	slow := repeatedPuts(t, proxy.URL(), filepath.Join(dir, "slow.json"), 5, "1s")
 	// Interleaved halves of the direct runs, so a drift over time (a growing
 	// db) falls on both sides alike.
 	var odd, even []string

@@ -24,6 +24,7 @@ var Of = map[string]int{
 	"internal/reporttest": 0, // tests: checks of drawn PNGs and external references
 	"internal/layers":     0, // this table
 	"internal/namevalue":  0, // the name=value lists flags take
+	"internal/evidence":   0, // compare's test within runs: batch means of seconds, Welch's t
 	// The result file's schema: every type a result holds.
 	"result": 1,
 	// Pure rules on figures.
