@@ -28,7 +28,10 @@ type Plan struct {
 	// BeforeRun, if set, is called as run i of n starts.
 	BeforeRun func(i, n int)
 	Output    Output
-	Observer  Observer
+	// Collect, if set, passes each run's result between the agents of a
+	// distributed run through etcd once Output wrote it.
+	Collect  *Collect
+	Observer Observer
 }
 
 // A Phase is one step of a plan's run: it measures into the run's result.
@@ -89,6 +92,9 @@ func Execute(ctx context.Context, p Plan) error {
 		}
 		s := &State{Target: t, Result: p.header(), DataDir: dataDir, Run: i, Of: runs, observer: p.Observer, total: total}
 		s.Result.Target = t.Info(ctx)
+		if err := p.Collect.check(ctx, t.Clients()[0], i); err != nil {
+			return err
+		}
 		err := s.runPhases(ctx, p.Phases)
 		s.Result.EndedAt = now()
 		switch {
@@ -102,6 +108,11 @@ func Execute(ctx context.Context, p Plan) error {
 		}
 		if err := p.Output.Write(s.Result, i, runs, err); err != nil {
 			return err
+		}
+		if ctx.Err() == nil {
+			if err := p.Collect.exchange(ctx, t.Clients()[0], s.Result, i, runs, s.Note); err != nil {
+				return err
+			}
 		}
 		if err := abortError(s.Result); err != nil || ctx.Err() != nil {
 			return err
