@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"path/filepath"
@@ -178,5 +179,50 @@ func TestCollectRefusesLeftResults(t *testing.T) {
 	}
 	if n, l := countPrefix(t, cli, "/etcdtune/"), marked(t, cli, engine.BarrierPrefix("/etcdtune/", 1)); n != 0 || l != 0 {
 		t.Errorf("after cleanup: %d keys, %d leases", n, l)
+	}
+}
+
+// Ctrl-C while agent 0 waits for a missing agent ends it as interrupted
+// (exit 130), and the result it had read already is deleted, lease and
+// all: nothing waits in etcd for the lease's TTL.
+func TestCollectInterruptedRemovesWhatItRead(t *testing.T) {
+	e := etcdtest.Embedded(t)
+	ep := e.Endpoints()[0]
+	cli := etcdtest.Client(t, ep)
+	common := []string{"bench", "put", "--endpoints", ep, "--agents", "3", "--total", "50", "--clients", "2", "--conns", "1"}
+	zero := binaryCommand(t, nil, append(common, "--agent-index", "0", "--collect", "-", "--collect-timeout", "5m")...)
+	var stderr bytes.Buffer
+	zero.Stderr = &stderr
+	if err := zero.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i, extra := range [][]string{{"--collect", "-"}, nil} { // agent 2 publishes nothing
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if r := etcdtune(t, nil, append(append(common, "--agent-index", fmt.Sprint(i+1)), extra...)...); r.code != 0 {
+				t.Errorf("agent %d: exit %d: %s", i+1, r.code, r.stderr)
+			}
+		}()
+	}
+	wg.Wait()
+	// Agent 0's load ended when its barrier key went; it then finds agent
+	// 1's result within a poll (500 ms).
+	for deadline := time.Now().Add(30 * time.Second); countPrefix(t, cli, "/etcdtune/barrier/1/0") != 0; time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("agent 0 did not leave the barrier")
+		}
+	}
+	time.Sleep(2 * time.Second)
+	if n := countPrefix(t, cli, "/etcdtune/barrier/1/result/1/"); n < 2 {
+		t.Fatalf("agent 1's result: %d keys, want its chunks and manifest", n)
+	}
+	interruptAfter(t, zero, 0, 30*time.Second, &stderr)
+	if n := countPrefix(t, cli, "/etcdtune/"); n != 0 {
+		t.Errorf("%d keys left after agent 0's Ctrl-C", n)
+	}
+	if leases, err := cli.Leases(t.Context()); err != nil || len(leases.Leases) != 0 {
+		t.Errorf("leases left after agent 0's Ctrl-C: %v %v", leases, err)
 	}
 }
