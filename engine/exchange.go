@@ -68,6 +68,9 @@ type resultManifest struct {
 	Size     int    `json:"size"` // bytes of the chunks together
 	SHA256   string `json:"sha256"`
 	Encoding string `json:"encoding"`
+	// Error, instead of chunks, says the agent's run failed, so that agent
+	// 0 stops waiting at once rather than at its timeout.
+	Error string `json:"error,omitempty"`
 }
 
 // encodeResult is the result as the chunks carry it: gzipped JSON.
@@ -134,6 +137,25 @@ func (r RunResults) Publish(ctx context.Context, c *clientv3.Client, index int, 
 	return r.putAbsent(ctx, c, prefix+resultManifestKey, mv, lease.ID)
 }
 
+// PublishFailure tells agent 0 that agent index's run failed with why: a
+// manifest with no chunks, on a lease of ttl seconds as Publish's.
+func (r RunResults) PublishFailure(ctx context.Context, c *clientv3.Client, index int, why string, ttl int64) (err error) {
+	lease, err := GrantLease(ctx, pb.NewLeaseClient(c.ActiveConnection()), r.barrier(), ttl)
+	if err != nil {
+		return fault.Target(fmt.Errorf("publish failure: %w", err))
+	}
+	mv, err := json.Marshal(resultManifest{Encoding: resultEncoding, Error: why})
+	if err == nil {
+		err = r.putAbsent(ctx, c, r.agentDir(index)+resultManifestKey, mv, lease.ID)
+	}
+	if err != nil {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), CleanupTimeout)
+		c.Revoke(rctx, clientv3.LeaseID(lease.ID))
+		cancel()
+	}
+	return err
+}
+
 // putAbsent puts key on lease unless the key is there.
 func (r RunResults) putAbsent(ctx context.Context, c *clientv3.Client, key string, value []byte, lease int64) error {
 	txn, err := c.Txn(ctx).If(clientv3.Compare(clientv3.CreateRevision(key), "=", 0)).
@@ -188,10 +210,14 @@ func (r RunResults) Read(ctx context.Context, c *clientv3.Client, index int) (*P
 	}
 	mkv := resp.Kvs[0]
 	var m resultManifest
-	if err := json.Unmarshal(mkv.Value, &m); err != nil || m.Encoding != resultEncoding || m.Chunks < 1 {
-		return nil, fmt.Errorf("agent %d's result manifest %s is not one this etcdtune reads (%q)", index, mkv.Key, mkv.Value)
+	p := &PublishedResult{Index: index, lease: mkv.Lease, barrier: r.barrier(), revs: map[string]int64{string(mkv.Key): mkv.ModRevision}}
+	if err := json.Unmarshal(mkv.Value, &m); err != nil || m.Encoding != resultEncoding || m.Chunks < 1 && m.Error == "" {
+		return p, fmt.Errorf("agent %d's result manifest %s is not one this etcdtune reads (%q)", index, mkv.Key, mkv.Value)
 	}
-	p := &PublishedResult{Index: index, Bytes: m.Size, lease: mkv.Lease, barrier: r.barrier(), revs: map[string]int64{string(mkv.Key): mkv.ModRevision}}
+	if m.Error != "" {
+		return p, fmt.Errorf("agent %d's run failed: %s", index, m.Error)
+	}
+	p.Bytes = m.Size
 	var data bytes.Buffer
 	for n := range m.Chunks {
 		k := chunkKey(prefix, n)

@@ -194,3 +194,23 @@ func TestRoundTripTypes(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// An agent whose run failed says so with a manifest of no chunks: agent 0
+// reads the reason at once instead of waiting for its timeout, and removes
+// it like a result.
+func TestResultFailureRead(t *testing.T) {
+	c := loadtest.Embedded(t, 1)[0]
+	rr := engine.RunResults{Prefix: "/etcdtune/", Run: 1}
+	if err := rr.PublishFailure(t.Context(), c, 2, "prepare: target lost", 60); err != nil {
+		t.Fatal(err)
+	}
+	p, err := rr.Read(t.Context(), c, 2)
+	if err == nil || err.Error() != "agent 2's run failed: prepare: target lost" || p == nil {
+		t.Fatalf("read: %v %v", p, err)
+	}
+	if err := p.Remove(t.Context(), c); err != nil {
+		t.Fatal(err)
+	}
+	loadtest.NoKeysLeft(t, c)
+	loadtest.NoLeasesLeft(t, c)
+}

@@ -63,7 +63,7 @@ func (c *Collect) exchange(ctx context.Context, cl *clientv3.Client, res *result
 	}
 	rr := c.results(i)
 	if c.Agents.Index != 0 {
-		ttl := int64((c.Timeout + ResultLeaseSlack) / time.Second)
+		ttl := c.leaseTTL()
 		if err := rr.Publish(ctx, cl, c.Agents.Index, res, ttl, c.ChunkSize); err != nil {
 			if ctx.Err() != nil {
 				return nil // interrupted: nothing stays (Publish revoked it)
@@ -75,6 +75,21 @@ func (c *Collect) exchange(ctx context.Context, cl *clientv3.Client, res *result
 	}
 	return c.gather(ctx, cl, rr, res, i, n, note)
 }
+
+// fail tells agent 0, from another agent, that run i failed with err (or
+// its result could not be written), so that agent 0 stops waiting for it.
+// Agent 0 itself has nothing to tell.
+func (c *Collect) fail(ctx context.Context, cl *clientv3.Client, i int, err error, note func(string)) {
+	if c == nil || c.Agents.Index == 0 || ctx.Err() != nil {
+		return
+	}
+	rr := c.results(i)
+	if perr := rr.PublishFailure(ctx, cl, c.Agents.Index, err.Error(), c.leaseTTL()); perr != nil {
+		note(fmt.Sprintf("--collect: could not tell agent 0 that this run failed: %v", perr))
+	}
+}
+
+func (c *Collect) leaseTTL() int64 { return int64((c.Timeout + ResultLeaseSlack) / time.Second) }
 
 // gather is agent 0's side: wait for every other agent's result, merge,
 // and remove from etcd what it read, whatever ends the wait.
@@ -110,7 +125,7 @@ func (c *Collect) gather(ctx context.Context, cl *clientv3.Client, rr engine.Run
 			break
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("--collect: no result from %s of %d within --collect-timeout %v: see their logs (a run that failed publishes nothing); a result that comes later goes with its lease within %v, or with etcdtune cleanup",
+			return fmt.Errorf("--collect: no result from %s of %d within --collect-timeout %v: see their logs; a result that comes later goes with its lease within %v, or with etcdtune cleanup",
 				agentList(missing), c.Agents.Count, c.Timeout, c.Timeout+ResultLeaseSlack)
 		}
 		select {

@@ -54,8 +54,12 @@ type State struct {
 	Target *etcdconn.Target
 	Result *result.Result
 	// DataDir is the embedded etcd's data dir (empty with endpoints).
-	DataDir  string
-	Run, Of  int // this run, from 1, of the plan's Repeat
+	DataDir string
+	Run, Of int // this run, from 1, of the plan's Repeat
+	// released is set when the agents' barrier let this run's load start:
+	// only then is agent 0 bound to wait for this agent's result (or to
+	// hear that its run failed).
+	released bool
 	observer Observer
 	n, total int // the step in progress, from 1, of total
 }
@@ -107,6 +111,9 @@ func Execute(ctx context.Context, p Plan) error {
 			p.Finish(s.Result, err)
 		}
 		if err := p.Output.Write(s.Result, i, runs, err); err != nil {
+			if s.released {
+				p.Collect.fail(ctx, t.Clients()[0], i, err, s.Note)
+			}
 			return err
 		}
 		if ctx.Err() == nil {
