@@ -124,8 +124,12 @@ func (b *Barrier) enter(ctx context.Context, c *clientv3.Client, prefix string, 
 	// event, so no entry can slip between the count and the watch.
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	wch := c.Watch(wctx, prefix, clientv3.WithPrefix(), clientv3.WithRev(put.Header.Revision+1))
-	resp, err := c.Get(ctx, prefix, clientv3.WithPrefix(), clientv3.WithCountOnly(), clientv3.WithRev(put.Header.Revision))
+	// Only the entries count (keys of digits: the agents' indexes), not the
+	// results of the run under the same prefix (RunResults), which a killed
+	// run may have left.
+	from, to := prefix+"0", prefix+string(rune('9'+1))
+	wch := c.Watch(wctx, from, clientv3.WithRange(to), clientv3.WithRev(put.Header.Revision+1))
+	resp, err := c.Get(ctx, from, clientv3.WithRange(to), clientv3.WithCountOnly(), clientv3.WithRev(put.Header.Revision))
 	if err != nil {
 		return time.Time{}, fmt.Errorf("barrier: count: %w", err)
 	}

@@ -17,6 +17,7 @@ const (
 	ShapeKeys    = "keys"         // <prefix><digits>: put, range, txn, mixed, lease, watch, quota
 	ShapeAgent   = "agent keys"   // <prefix>agent-<i>/ and a key of a shape under it
 	ShapeBarrier = "barrier keys" // <prefix>barrier/<run>/<agent>
+	ShapeResult  = "result keys"  // <prefix>barrier/<run>/result/<agent>/<chunk> and .../complete (RunResults)
 	ShapeProbe   = "probe keys"   // <prefix>capacity-settle, <prefix>after-recovery
 	ShapeK8s     = "k8s "         // <prefix>registry/<resource>/...: "k8s <resource>"
 )
@@ -120,7 +121,8 @@ func leaseOfAny(id int64, owners map[string]bool) bool {
 
 // shapeOf names the shape of a key by what follows the prefix, "" for a
 // key that is not etcdtune's, and the sub-prefix ("" or "agent-3/" or
-// "barrier/2/") whose hash marks the leases of keys of that shape.
+// "barrier/2/", for the barrier's entries and the results alike) whose
+// hash marks the leases of keys of that shape.
 func shapeOf(rest string) (shape, owner string) {
 	switch {
 	case digits(rest):
@@ -135,7 +137,17 @@ func shapeOf(rest string) (shape, owner string) {
 		return ShapeK8s + res, ""
 	case strings.HasPrefix(rest, "barrier/"):
 		run, agent, ok := strings.Cut(rest[len("barrier/"):], "/")
-		if !ok || !digits(run) || !digits(agent) {
+		if !ok || !digits(run) {
+			return "", ""
+		}
+		if r, ok := strings.CutPrefix(agent, "result/"); ok {
+			i, part, ok := strings.Cut(r, "/")
+			if !ok || !digits(i) || !digits(part) && part != resultManifestKey {
+				return "", ""
+			}
+			return ShapeResult, "barrier/" + run + "/"
+		}
+		if !digits(agent) {
 			return "", ""
 		}
 		return ShapeBarrier, "barrier/" + run + "/"

@@ -28,7 +28,10 @@ type Plan struct {
 	// BeforeRun, if set, is called as run i of n starts.
 	BeforeRun func(i, n int)
 	Output    Output
-	Observer  Observer
+	// Collect, if set, passes each run's result between the agents of a
+	// distributed run through etcd once Output wrote it.
+	Collect  *Collect
+	Observer Observer
 }
 
 // A Phase is one step of a plan's run: it measures into the run's result.
@@ -51,8 +54,12 @@ type State struct {
 	Target *etcdconn.Target
 	Result *result.Result
 	// DataDir is the embedded etcd's data dir (empty with endpoints).
-	DataDir  string
-	Run, Of  int // this run, from 1, of the plan's Repeat
+	DataDir string
+	Run, Of int // this run, from 1, of the plan's Repeat
+	// released is set when the agents' barrier let this run's load start:
+	// only then is agent 0 bound to wait for this agent's result (or to
+	// hear that its run failed).
+	released bool
 	observer Observer
 	n, total int // the step in progress, from 1, of total
 }
@@ -89,6 +96,9 @@ func Execute(ctx context.Context, p Plan) error {
 		}
 		s := &State{Target: t, Result: p.header(), DataDir: dataDir, Run: i, Of: runs, observer: p.Observer, total: total}
 		s.Result.Target = t.Info(ctx)
+		if err := p.Collect.check(ctx, t.Clients()[0], i); err != nil {
+			return err
+		}
 		err := s.runPhases(ctx, p.Phases)
 		s.Result.EndedAt = now()
 		switch {
@@ -101,7 +111,15 @@ func Execute(ctx context.Context, p Plan) error {
 			p.Finish(s.Result, err)
 		}
 		if err := p.Output.Write(s.Result, i, runs, err); err != nil {
+			if s.released {
+				p.Collect.fail(ctx, t.Clients()[0], i, err, s.Note)
+			}
 			return err
+		}
+		if ctx.Err() == nil {
+			if err := p.Collect.exchange(ctx, t.Clients()[0], s.Result, i, runs, s.Note); err != nil {
+				return err
+			}
 		}
 		if err := abortError(s.Result); err != nil || ctx.Err() != nil {
 			return err

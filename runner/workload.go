@@ -48,6 +48,7 @@ func (p WorkloadPhase) Run(ctx context.Context, s *State) error {
 	if err != nil {
 		return err
 	}
+	s.released = barrier != nil
 	wr, err := runWorkload(ctx, s, wl.Name(), cfg, wl, p.Force, func() { barrier.Close() })
 	p.Agents.annotate(wr, released)
 	running.annotate(wr)

@@ -1,25 +1,26 @@
 package main
 
 import (
-	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/etcdtune/etcdtune/engine"
-	"github.com/etcdtune/etcdtune/reports"
 	"github.com/etcdtune/etcdtune/result"
 	"github.com/etcdtune/etcdtune/runner"
 )
 
 // This file holds what a distributed or repeated benchmark needs: the
 // bench flags --agents, --agent-index and --repeat, where each agent's
-// result goes, and agent 0's --collect (`etcdtune merge`'s join, in
-// merge.go).
+// result goes, and --collect (runner.Collect: the agents' results passed
+// to agent 0 through etcd and merged there).
 
 // jobIndexEnv is set by Kubernetes in each pod of an Indexed Job.
 const jobIndexEnv = "JOB_COMPLETION_INDEX"
@@ -38,17 +39,19 @@ type distOptions struct {
 // writing to one shared folder (a volume of an Indexed Job) do not collide.
 const agentPlaceholder = "{agent}"
 
-// collectPoll is how often agent 0 looks for the others' result files.
-const collectPoll = 500 * time.Millisecond
+// collectStdout as --collect writes agent 0's merged result to stdout, as
+// one line of JSON, and everything else to stderr: in Kubernetes, where
+// the pod's log is the one output that outlives it.
+const collectStdout = "-"
 
 func (o *distOptions) addFlags(fs *pflag.FlagSet) {
 	fs.IntVar(&o.agents.Count, "agents", 0, "agents sharing this benchmark (each gets rate/N and its own keys; they start together through a barrier in etcd)")
 	fs.IntVar(&o.agents.Index, "agent-index", 0, "this agent, 0 to --agents - 1 (default: $"+jobIndexEnv+" when set, as in a Kubernetes Indexed Job)")
 	fs.DurationVar(&o.barrierTimeout, "barrier-timeout", 5*time.Minute, "how long an agent waits for the others at the start barrier")
 	fs.IntVar(&o.repeat, "repeat", 1, "runs in a row, results kept apart (--out r.json writes r-1.json ... r-N.json), for compare")
-	fs.StringVar(&o.collect, "collect", "", "agent 0: wait for every agent's --out in the shared path ("+agentPlaceholder+" in --out stands for the index) and merge them into this file")
-	markOutputPath(fs, "collect", outputFile)
-	fs.DurationVar(&o.collectTimeout, "collect-timeout", 10*time.Minute, "how long agent 0 waits for the others' results with --collect")
+	fs.StringVar(&o.collect, "collect", "", "give every agent the same: the others pass their results to agent 0 through etcd, and agent 0 merges them into this file (\"-\": stdout, one line of JSON, everything else on stderr)")
+	markOutputPath(fs, "collect", outputFileOrStdout)
+	fs.DurationVar(&o.collectTimeout, "collect-timeout", 10*time.Minute, "how long agent 0 waits for the others' results with --collect (their results live this long plus 2m in etcd)")
 }
 
 func (o *distOptions) validate(fs *pflag.FlagSet) error {
@@ -65,21 +68,25 @@ func (o *distOptions) validate(fs *pflag.FlagSet) error {
 	if o.agents.Distributed() && o.barrierTimeout <= 0 {
 		return fmt.Errorf("--barrier-timeout must be positive, got %v", o.barrierTimeout)
 	}
-	if o.collect != "" && (!o.agents.Distributed() || o.agents.Index != 0) {
-		return fmt.Errorf("--collect is for agent 0 of a run with --agents")
+	if o.collect != "" && !o.agents.Distributed() {
+		return fmt.Errorf("--collect is for the agents of a run with --agents 2 or more")
 	}
-	if o.collect != "" && o.collectTimeout <= 0 {
-		return fmt.Errorf("--collect-timeout must be positive, got %v", o.collectTimeout)
+	if o.collect != "" && o.collectTimeout < time.Second {
+		return fmt.Errorf("--collect-timeout must be at least 1s, got %v", o.collectTimeout)
+	}
+	if o.collect == collectStdout && o.repeat > 1 {
+		return fmt.Errorf("--collect - writes one merged result to stdout; with --repeat %d give a file (r.json: r-1.json ... r-%d.json)", o.repeat, o.repeat)
 	}
 	return o.agents.Validate()
 }
 
-// validateOut checks that --collect has per-agent result files to read.
-func (o *distOptions) validateOut(out string) error {
-	if o.collect != "" && !strings.Contains(out, agentPlaceholder) {
-		return fmt.Errorf("--collect needs --out with %s in it (e.g. /shared/agent-%s.json), so each agent writes its own file", agentPlaceholder, agentPlaceholder)
+// stdout is where the run's own output goes: stderr when --collect - keeps
+// stdout for the merged result.
+func (o *distOptions) stdout(cmd *cobra.Command) io.Writer {
+	if o.collect == collectStdout {
+		return cmd.ErrOrStderr()
 	}
-	return nil
+	return cmd.OutOrStdout()
 }
 
 // agentOut is where agent index writes its result of run.
@@ -87,47 +94,19 @@ func (o *distOptions) agentOut(out string, index, run int) string {
 	return o.outPath(strings.ReplaceAll(out, agentPlaceholder, strconv.Itoa(index)), run)
 }
 
-// collectResults is agent 0's last step with --collect: it waits until
-// every agent's result of run is in the shared path (WriteFile renames a
-// complete file into place, so a file that exists is whole), then merges
-// them as `etcdtune merge` does.
-func (o *distOptions) collectResults(ctx context.Context, out string, run int) error {
+// collector is the runner's --collect, nil without it: agent 0 writes the
+// merge of each run to --collect (r-1.json ... with --repeat) or stdout.
+func (o *distOptions) collector(cmd *cobra.Command, prefix string) *runner.Collect {
 	if o.collect == "" {
 		return nil
 	}
-	paths := make([]string, o.agents.Count)
-	for i := range paths {
-		paths[i] = o.agentOut(out, i, run)
-	}
-	deadline := time.Now().Add(o.collectTimeout)
-	for {
-		var missing []string
-		for _, p := range paths {
-			if _, err := os.Stat(p); err != nil {
-				missing = append(missing, p)
+	return &runner.Collect{Agents: o.agents, Prefix: prefix, Timeout: o.collectTimeout,
+		Merged: func(merged *result.Result, run, _ int) error {
+			if o.collect == collectStdout {
+				return json.NewEncoder(cmd.OutOrStdout()).Encode(merged) // one line
 			}
-		}
-		if len(missing) == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("--collect: %d of %d agents' results still missing after %v, e.g. %s", len(missing), len(paths), o.collectTimeout, missing[0])
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-time.After(collectPoll):
-		}
-	}
-	results, err := readResults(paths)
-	if err != nil {
-		return err
-	}
-	merged, err := reports.Merge(results)
-	if err != nil {
-		return fmt.Errorf("--collect: %w", err)
-	}
-	return result.WriteFile(o.outPath(o.collect, run), merged)
+			return result.WriteFile(o.outPath(o.collect, run), merged)
+		}}
 }
 
 // runner is the runner's side of the flags: the agents and their barrier.

@@ -92,9 +92,6 @@ func (o *benchOptions) keySpec() engine.KeySpec {
 
 // engineConfig checks the load flags and returns the engine's config.
 func (o *benchOptions) engineConfig(fs *pflag.FlagSet) (engine.Config, error) {
-	if err := o.dist.validateOut(o.out); err != nil {
-		return engine.Config{}, badInput(err)
-	}
 	if err := o.dist.validate(fs); err != nil {
 		return engine.Config{}, badInput(err)
 	}
@@ -181,7 +178,7 @@ func runBench(cmd *cobra.Command, o *benchOptions, newWorkload func() (engine.Wo
 		wl, err := newWorkload()
 		return wl, badInput(err)
 	}
-	notes := cmd.OutOrStdout()
+	notes := o.dist.stdout(cmd)
 	if o.output != reports.FormatTable {
 		notes = cmd.ErrOrStderr()
 	}
@@ -202,13 +199,14 @@ func runBench(cmd *cobra.Command, o *benchOptions, newWorkload func() (engine.Wo
 			Guard: guard, Agents: o.dist.runner()}, nodeSearch)},
 		Repeat:   o.dist.repeat,
 		Output:   &benchOutput{cmd: cmd, o: o},
+		Collect:  o.dist.collector(cmd, o.prefix),
 		Observer: &benchObserver{notes: notes, stderr: cmd.ErrOrStderr()},
 	})
 }
 
 // benchOutput prints each run's result in --output and writes it to --out
-// (r-1.json ... with --repeat); agent 0 with --collect then merges the
-// agents' results. A run whose workload did not run writes nothing.
+// (r-1.json ... with --repeat); --collect then passes it on (Plan.Collect).
+// A run whose workload did not run writes nothing.
 type benchOutput struct {
 	cmd *cobra.Command
 	o   *benchOptions
@@ -219,10 +217,7 @@ func (b *benchOutput) Write(res *result.Result, run, _ int, runErr error) error 
 		return runErr
 	}
 	out := b.o.dist.agentOut(b.o.out, b.o.dist.agents.Index, run)
-	if err := emit(b.cmd.OutOrStdout(), b.o.output, out, res); err != nil {
-		return err
-	}
-	return b.o.dist.collectResults(b.cmd.Context(), b.o.out, run)
+	return emit(b.o.dist.stdout(b.cmd), b.o.output, out, res)
 }
 
 // newResult starts the result file of a command.

@@ -91,7 +91,7 @@ func badOutputPaths(t *testing.T, f *pflag.Flag) []string {
 		t.Fatal(err)
 	}
 	switch kind[0] {
-	case outputFile:
+	case outputFile, outputFileOrStdout:
 		return []string{filepath.Join(dir, "missing", "x.json"), dir, filepath.Join(file, "x.json"), "/proc/etcdtune-x.json"}
 	case outputFolder:
 		return []string{filepath.Join(file, "sub"), file, "/proc/etcdtune-x/y"}

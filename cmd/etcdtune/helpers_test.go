@@ -104,7 +104,8 @@ var (
 )
 
 // needBinary builds etcdtune once, on first use, for the tests that run it
-// as a user would.
+// as a user would: as the image's Dockerfile builds it (its flags and
+// environment, image_test.go), so that these tests run the image's binary.
 func needBinary(t *testing.T) {
 	t.Helper()
 	buildBinary.Do(func() {
@@ -112,10 +113,17 @@ func needBinary(t *testing.T) {
 			return
 		}
 		binary = filepath.Join(binaryDir, "etcdtune")
-		build := exec.Command("go", "build", "-o", binary, ".")
-		build.Dir = pkgDir
+		env, args, out, err := dockerBuild(repoRoot())
+		if err != nil {
+			buildErr = err
+			return
+		}
+		args[out] = binary
+		build := exec.Command(args[0], args[1:]...)
+		build.Dir = repoRoot()
+		build.Env = append(os.Environ(), env...)
 		if out, err := build.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+			buildErr = fmt.Errorf("%v: %v\n%s", args, err, out)
 		}
 	})
 	if buildErr != nil {

@@ -90,9 +90,10 @@ func checkNumber(f *pflag.Flag) error {
 const outputPathAnnotation = "etcdtune-output-path"
 
 const (
-	outputFile     = "file"      // a file written (its folder must exist)
-	outputFolder   = "folder"    // a folder created if missing
-	outputInFolder = "in-folder" // an existing folder files are written in
+	outputFile         = "file"           // a file written (its folder must exist)
+	outputFileOrStdout = "file-or-stdout" // a file, or "-" for stdout
+	outputFolder       = "folder"         // a folder created if missing
+	outputInFolder     = "in-folder"      // an existing folder files are written in
 )
 
 // markOutputPath marks the flag name of fs as a path of kind.
@@ -109,6 +110,11 @@ func checkOutputPath(f *pflag.Flag) error {
 		return nil
 	}
 	switch kind[0] {
+	case outputFileOrStdout:
+		if path == "-" {
+			return nil
+		}
+		fallthrough
 	case outputFile:
 		if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 			return errors.New("is a folder; give a file name")

@@ -214,8 +214,9 @@ func TestAgentIndexOutOfRange(t *testing.T) {
 	}
 }
 
-// Agent 0 with --collect waits for the others' results in the shared path
-// and merges them; the merged ops are the sum of the agents'.
+// With --collect and a shared folder for --out ({agent} in it), each agent
+// still writes its own file there, and agent 0 merges the results passed
+// through etcd; the merged ops are the sum of the agents' files.
 func TestAgentZeroCollects(t *testing.T) {
 	e := etcdtest.Embedded(t)
 	dir := t.TempDir()
@@ -228,10 +229,8 @@ func TestAgentZeroCollects(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			args := []string{"bench", "put", "--endpoints", e.Endpoints()[0], "--agents", fmt.Sprint(agents),
-				"--agent-index", fmt.Sprint(i), "--rate", "300", "--conns", "1", "--duration", "1s", "--out", out}
-			if i == 0 {
-				args = append(args, "--collect", merged, "--collect-timeout", "60s")
-			}
+				"--agent-index", fmt.Sprint(i), "--rate", "300", "--conns", "1", "--duration", "1s", "--out", out,
+				"--collect", merged, "--collect-timeout", "60s"} // every agent the same, as in an Indexed Job
 			if r := etcdtune(t, nil, args...); r.code != 0 {
 				t.Errorf("agent %d: exit %d: %s", i, r.code, r.stderr)
 			}
@@ -256,9 +255,12 @@ func TestAgentZeroCollects(t *testing.T) {
 	if got := m.Workloads[0].Ops; got != sum || sum == 0 {
 		t.Errorf("merged ops %d, the agents' sum %d", got, sum)
 	}
-	// --collect without a per-agent --out, or on another agent, is bad input.
-	r := etcdtune(t, nil, "bench", "put", "--agents", "2", "--agent-index", "0", "--collect", merged, "--out", filepath.Join(dir, "x.json"))
-	assertOneLineError(t, r, exitBadInput, "{agent}")
-	r = etcdtune(t, nil, "bench", "put", "--agents", "2", "--agent-index", "1", "--collect", merged, "--out", out)
-	assertOneLineError(t, r, exitBadInput, "agent 0")
+	// --collect outside a distributed run, or to stdout of several runs,
+	// is bad input.
+	r := etcdtune(t, nil, "bench", "put", "--collect", merged)
+	assertOneLineError(t, r, exitBadInput, "--agents 2 or more")
+	r = etcdtune(t, nil, "bench", "put", "--agents", "2", "--collect", "-", "--repeat", "2")
+	assertOneLineError(t, r, exitBadInput, "--collect - writes one merged result")
+	r = etcdtune(t, nil, "bench", "put", "--agents", "2", "--collect", "-", "--collect-timeout", "10ms")
+	assertOneLineError(t, r, exitBadInput, "--collect-timeout must be at least 1s")
 }
