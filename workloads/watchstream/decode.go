@@ -1,0 +1,195 @@
+package watchstream
+
+import (
+	"errors"
+	"fmt"
+
+	"google.golang.org/grpc/encoding"
+	"google.golang.org/grpc/mem"
+	"google.golang.org/protobuf/encoding/protowire"
+)
+
+// Event is one event of a response, as on the wire. Key and Value alias
+// gRPC's receive buffer: they are valid only during the handler's call.
+type Event struct {
+	Delete      bool
+	Key, Value  []byte
+	ModRevision int64
+}
+
+// Response is one WatchResponse, decoded in place: the fields a watcher
+// needs, and no copy of an event. The stream reuses it for every response.
+type Response struct {
+	WatchID         int64
+	Revision        int64 // the header's: the store's revision when etcd sent it
+	Created         bool
+	Canceled        bool
+	CompactRevision int64
+	CancelReason    string
+	Events          []Event
+}
+
+// Field numbers of etcd's messages (api/etcdserverpb/rpc.proto,
+// api/mvccpb/kv.proto) that the decoder reads.
+const (
+	respHeader          = 1
+	respWatchID         = 2
+	respCreated         = 3
+	respCanceled        = 4
+	respCompactRevision = 5
+	respCancelReason    = 6
+	respEvents          = 11
+	headerRevision      = 3
+	eventType           = 1
+	eventKV             = 2
+	kvKey               = 1
+	kvModRevision       = 3
+	kvValue             = 5
+	eventTypeDelete     = 1
+)
+
+var errTruncated = errors.New("watch response: truncated field")
+
+// decode fills r from b, the wire form of a WatchResponse. Unknown fields
+// (prev_kv, fragment, and any later ones) are skipped.
+func (r *Response) decode(b []byte) error {
+	*r = Response{Events: r.Events[:0]}
+	return eachField(b, func(num protowire.Number, typ protowire.Type, v uint64, data []byte) error {
+		switch {
+		case num == respHeader && typ == protowire.BytesType:
+			return eachField(data, func(num protowire.Number, typ protowire.Type, v uint64, _ []byte) error {
+				if num == headerRevision && typ == protowire.VarintType {
+					r.Revision = int64(v)
+				}
+				return nil
+			})
+		case num == respWatchID && typ == protowire.VarintType:
+			r.WatchID = int64(v)
+		case num == respCreated && typ == protowire.VarintType:
+			r.Created = v != 0
+		case num == respCanceled && typ == protowire.VarintType:
+			r.Canceled = v != 0
+		case num == respCompactRevision && typ == protowire.VarintType:
+			r.CompactRevision = int64(v)
+		case num == respCancelReason && typ == protowire.BytesType:
+			r.CancelReason = string(data)
+		case num == respEvents && typ == protowire.BytesType:
+			r.Events = append(r.Events, Event{})
+			return r.Events[len(r.Events)-1].decode(data)
+		}
+		return nil
+	})
+}
+
+func (e *Event) decode(b []byte) error {
+	return eachField(b, func(num protowire.Number, typ protowire.Type, v uint64, data []byte) error {
+		switch {
+		case num == eventType && typ == protowire.VarintType:
+			e.Delete = v == eventTypeDelete
+		case num == eventKV && typ == protowire.BytesType:
+			return eachField(data, func(num protowire.Number, typ protowire.Type, v uint64, data []byte) error {
+				switch {
+				case num == kvKey && typ == protowire.BytesType:
+					e.Key = data
+				case num == kvModRevision && typ == protowire.VarintType:
+					e.ModRevision = int64(v)
+				case num == kvValue && typ == protowire.BytesType:
+					e.Value = data
+				}
+				return nil
+			})
+		}
+		return nil
+	})
+}
+
+// eachField calls f with every field of the message b: a varint field's
+// value in v, a length-delimited one's bytes in data; other wire types are
+// skipped.
+func eachField(b []byte, f func(num protowire.Number, typ protowire.Type, v uint64, data []byte) error) error {
+	for len(b) > 0 {
+		num, typ, n := protowire.ConsumeTag(b)
+		if n < 0 {
+			return fmt.Errorf("watch response: %w", protowire.ParseError(n))
+		}
+		b = b[n:]
+		var v uint64
+		var data []byte
+		switch typ {
+		case protowire.VarintType:
+			v, n = protowire.ConsumeVarint(b)
+		case protowire.BytesType:
+			data, n = protowire.ConsumeBytes(b)
+		default:
+			n = protowire.ConsumeFieldValue(num, typ, b)
+		}
+		if n < 0 {
+			return errTruncated
+		}
+		b = b[n:]
+		if err := f(num, typ, v, data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rawCodec sends etcd's request types as they marshal themselves (gogo
+// generated code, without the reflection of gRPC's default codec) and
+// receives a message as gRPC's own buffers, referenced rather than copied,
+// for the stream to decode in place.
+type rawCodec struct{}
+
+var _ encoding.CodecV2 = rawCodec{}
+
+// Name is the content subtype etcd's server decodes with its proto codec.
+func (rawCodec) Name() string { return "proto" }
+
+func (rawCodec) Marshal(v any) (mem.BufferSlice, error) {
+	m, ok := v.(interface{ Marshal() ([]byte, error) })
+	if !ok {
+		return nil, fmt.Errorf("watchstream: cannot marshal %T", v)
+	}
+	b, err := m.Marshal()
+	if err != nil {
+		return nil, err
+	}
+	return mem.BufferSlice{mem.SliceBuffer(b)}, nil
+}
+
+func (rawCodec) Unmarshal(data mem.BufferSlice, v any) error {
+	f, ok := v.(*frame)
+	if !ok {
+		return fmt.Errorf("watchstream: cannot unmarshal into %T", v)
+	}
+	data.Ref()
+	f.data = data
+	return nil
+}
+
+// frame is one received message, still in gRPC's buffers.
+type frame struct {
+	data    mem.BufferSlice
+	scratch []byte // for a message that spans several buffers
+}
+
+// bytes returns the message as one slice: the buffer itself, or a copy of
+// the buffers in scratch when gRPC split it.
+func (f *frame) bytes() []byte {
+	if len(f.data) == 1 {
+		return f.data[0].ReadOnlyData()
+	}
+	n := f.data.Len()
+	if cap(f.scratch) < n {
+		f.scratch = make([]byte, n)
+	}
+	f.scratch = f.scratch[:n]
+	f.data.CopyTo(f.scratch)
+	return f.scratch
+}
+
+// release gives the buffers back to gRPC's pool.
+func (f *frame) release() {
+	f.data.Free()
+	f.data = nil
+}
