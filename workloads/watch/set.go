@@ -50,6 +50,7 @@ type watchSet struct {
 	cpu0      time.Duration // the process's CPU time at loadStart
 	lastLive  atomic.Int64  // Unix ns of the last live event received
 	client0   streamTotals  // the receive loops' figures at loadStart
+	restoreGC func()        // puts back the GC target of before the watch run
 }
 
 // openWatchSet reads where the run starts, counts the history the watchers
@@ -231,4 +232,8 @@ func (s *watchSet) close() {
 		stream.Close()
 	}
 	s.readers.Wait()
+	if s.restoreGC != nil {
+		s.restoreGC()
+		s.restoreGC = nil
+	}
 }

@@ -169,27 +169,28 @@ func (rawCodec) Unmarshal(data mem.BufferSlice, v any) error {
 
 // frame is one received message, still in gRPC's buffers.
 type frame struct {
-	data    mem.BufferSlice
-	scratch []byte // for a message that spans several buffers
+	data  mem.BufferSlice
+	whole mem.Buffer // a message gRPC split over several buffers, copied into one of its pool
 }
 
-// bytes returns the message as one slice: the buffer itself, or a copy of
-// the buffers in scratch when gRPC split it.
+// bytes returns the message as one slice: the buffer itself, or, when
+// gRPC split it (a large batch of events), a copy in a pooled buffer. The
+// copy is not kept by the stream: a stream that once received a large
+// batch does not hold its size for the rest of the run.
 func (f *frame) bytes() []byte {
 	if len(f.data) == 1 {
 		return f.data[0].ReadOnlyData()
 	}
-	n := f.data.Len()
-	if cap(f.scratch) < n {
-		f.scratch = make([]byte, n)
-	}
-	f.scratch = f.scratch[:n]
-	f.data.CopyTo(f.scratch)
-	return f.scratch
+	f.whole = f.data.MaterializeToBuffer(mem.DefaultBufferPool())
+	return f.whole.ReadOnlyData()
 }
 
 // release gives the buffers back to gRPC's pool.
 func (f *frame) release() {
 	f.data.Free()
 	f.data = nil
+	if f.whole != nil {
+		f.whole.Free()
+		f.whole = nil
+	}
 }

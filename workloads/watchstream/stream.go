@@ -179,6 +179,11 @@ func (s *Stream) sendCreate() error {
 	return s.send(&pb.WatchRequest{RequestUnion: &pb.WatchRequest_CreateRequest{CreateRequest: &req}})
 }
 
+// keptEvents is the most events a loop keeps room for between responses:
+// the room for a larger batch (a watcher catching up) is given back rather
+// than held for the rest of the run.
+const keptEvents = 64
+
 // run is the receive loop.
 func (s *Stream) run() {
 	defer close(s.done)
@@ -192,9 +197,12 @@ func (s *Stream) run() {
 		s.waitNs.Add(int64(now.Sub(mark)))
 		if err == nil {
 			err = r.decode(f.bytes())
-			f.release()
 			if err == nil {
 				err = s.route(&r, now)
+			}
+			f.release() // the events alias its buffers
+			if cap(r.Events) > keptEvents {
+				r.Events = nil
 			}
 		}
 		if err != nil && !s.resume() {
