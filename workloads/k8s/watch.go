@@ -49,7 +49,7 @@ func (w *k8sWatch) handle(_ int, r *watchstream.Response, _ time.Time) {
 		err := fmt.Errorf("cancelled by etcd: %s (compacted at %d)", r.CancelReason, r.CompactRevision)
 		w.err.Store(&err)
 	}
-	w.events.Add(int64(len(r.Events)))
+	w.events.Add(int64(r.NumEvents))
 	engine.StoreMax(&w.seen, r.Revision)
 }
 

@@ -58,8 +58,7 @@ func (s *watchSet) streamHandler(k int) watchstream.Handler {
 		if r.CompactRevision != 0 {
 			st.compactRev.Store(r.CompactRevision)
 		}
-		for i := range r.Events {
-			ev := &r.Events[i]
+		for ev := range r.Events() {
 			s.observe(st, ev.Key, ev.Value, ev.ModRevision, !ev.Delete, now)
 		}
 		s.checkReady(st, now)

@@ -3,6 +3,7 @@ package watchstream
 import (
 	"errors"
 	"fmt"
+	"iter"
 
 	"google.golang.org/grpc/encoding"
 	"google.golang.org/grpc/mem"
@@ -18,7 +19,10 @@ type Event struct {
 }
 
 // Response is one WatchResponse, decoded in place: the fields a watcher
-// needs, and no copy of an event. The stream reuses it for every response.
+// needs, and its events read from the message one at a time (Events), so
+// that neither a batch of thousands of events (a watcher catching up) nor
+// a single one costs an allocation. The stream reuses it for every
+// response.
 type Response struct {
 	WatchID         int64
 	Revision        int64 // the header's: the store's revision when etcd sent it
@@ -26,8 +30,32 @@ type Response struct {
 	Canceled        bool
 	CompactRevision int64
 	CancelReason    string
-	Events          []Event
+	NumEvents       int
+	LastModRevision int64 // of the last event, 0 without events
+
+	raw []byte // the message, for Events
+	ev  Event  // the event Events yields
 }
+
+// Events yields the response's events in order. The Event is the same one
+// each time, overwritten: copy what must outlive the step.
+func (r *Response) Events() iter.Seq[*Event] {
+	return func(yield func(*Event) bool) {
+		_ = eachField(r.raw, func(num protowire.Number, typ protowire.Type, _ uint64, data []byte) error {
+			if num != respEvents || typ != protowire.BytesType {
+				return nil
+			}
+			r.ev = Event{}
+			_ = r.ev.decode(data) // decode checked it
+			if !yield(&r.ev) {
+				return errStop
+			}
+			return nil
+		})
+	}
+}
+
+var errStop = errors.New("stop")
 
 // Field numbers of etcd's messages (api/etcdserverpb/rpc.proto,
 // api/mvccpb/kv.proto) that the decoder reads.
@@ -50,10 +78,11 @@ const (
 
 var errTruncated = errors.New("watch response: truncated field")
 
-// decode fills r from b, the wire form of a WatchResponse. Unknown fields
-// (prev_kv, fragment, and any later ones) are skipped.
+// decode fills r from b, the wire form of a WatchResponse, and checks its
+// events. Unknown fields (prev_kv, fragment, and any later ones) are
+// skipped.
 func (r *Response) decode(b []byte) error {
-	*r = Response{Events: r.Events[:0]}
+	*r = Response{raw: b}
 	return eachField(b, func(num protowire.Number, typ protowire.Type, v uint64, data []byte) error {
 		switch {
 		case num == respHeader && typ == protowire.BytesType:
@@ -74,8 +103,12 @@ func (r *Response) decode(b []byte) error {
 		case num == respCancelReason && typ == protowire.BytesType:
 			r.CancelReason = string(data)
 		case num == respEvents && typ == protowire.BytesType:
-			r.Events = append(r.Events, Event{})
-			return r.Events[len(r.Events)-1].decode(data)
+			r.ev = Event{}
+			if err := r.ev.decode(data); err != nil {
+				return err
+			}
+			r.NumEvents++
+			r.LastModRevision = r.ev.ModRevision
 		}
 		return nil
 	})

@@ -26,14 +26,22 @@ func TestDecodeReadsWhatEtcdWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	var r Response
-	for range 2 { // the second decode reuses the events' slice
+	for range 2 { // the same Response again
 		if err := r.decode(b); err != nil {
 			t.Fatal(err)
 		}
-		if r.WatchID != 42 || r.Revision != 123456789 || !r.Created || !r.Canceled || r.CompactRevision != 77 || r.CancelReason != "compacted" || len(r.Events) != 2 {
+		if r.WatchID != 42 || r.Revision != 123456789 || !r.Created || !r.Canceled || r.CompactRevision != 77 || r.CancelReason != "compacted" ||
+			r.NumEvents != 2 || r.LastModRevision != 101 {
 			t.Fatalf("decoded %+v", r)
 		}
-		e0, e1 := r.Events[0], r.Events[1]
+		var evs []Event
+		for ev := range r.Events() {
+			evs = append(evs, *ev)
+		}
+		if len(evs) != 2 {
+			t.Fatalf("%d events yielded, want 2", len(evs))
+		}
+		e0, e1 := evs[0], evs[1]
 		if e0.Delete || !bytes.Equal(e0.Key, []byte("/k/1")) || !bytes.Equal(e0.Value, []byte("v1")) || e0.ModRevision != 100 {
 			t.Errorf("first event %+v", e0)
 		}
@@ -43,7 +51,7 @@ func TestDecodeReadsWhatEtcdWrites(t *testing.T) {
 	}
 	// A progress notice: watch ID -1 (a negative varint), no events.
 	b, _ = (&pb.WatchResponse{Header: &pb.ResponseHeader{Revision: 5}, WatchId: -1}).Marshal()
-	if err := r.decode(b); err != nil || r.WatchID != -1 || r.Revision != 5 || len(r.Events) != 0 || r.Created {
+	if err := r.decode(b); err != nil || r.WatchID != -1 || r.Revision != 5 || r.NumEvents != 0 || r.Created {
 		t.Errorf("progress notice decoded %+v, %v", r, err)
 	}
 	// Every truncation is an error, never a panic.
@@ -61,6 +69,9 @@ func BenchmarkDecode(b *testing.B) {
 	for b.Loop() {
 		if err := r.decode(m); err != nil {
 			b.Fatal(err)
+		}
+		for ev := range r.Events() {
+			_ = ev.Value
 		}
 	}
 }

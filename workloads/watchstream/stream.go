@@ -179,11 +179,6 @@ func (s *Stream) sendCreate() error {
 	return s.send(&pb.WatchRequest{RequestUnion: &pb.WatchRequest_CreateRequest{CreateRequest: &req}})
 }
 
-// keptEvents is the most events a loop keeps room for between responses:
-// the room for a larger batch (a watcher catching up) is given back rather
-// than held for the rest of the run.
-const keptEvents = 64
-
 // run is the receive loop.
 func (s *Stream) run() {
 	defer close(s.done)
@@ -201,9 +196,6 @@ func (s *Stream) run() {
 				err = s.route(&r, now)
 			}
 			f.release() // the events alias its buffers
-			if cap(r.Events) > keptEvents {
-				r.Events = nil
-			}
 		}
 		if err != nil && !s.resume() {
 			return
@@ -223,8 +215,8 @@ func (s *Stream) route(r *Response, now time.Time) error {
 		s.handle(-1, r, now)
 		return nil
 	}
-	if n := len(r.Events); n > 0 {
-		s.next[w] = r.Events[n-1].ModRevision + 1
+	if r.NumEvents > 0 {
+		s.next[w] = r.LastModRevision + 1
 	}
 	if r.Canceled {
 		s.ended[w] = true
