@@ -8,6 +8,8 @@ import (
 	"google.golang.org/grpc/encoding"
 	"google.golang.org/grpc/mem"
 	"google.golang.org/protobuf/encoding/protowire"
+
+	"github.com/etcdtune/etcdtune/engine"
 )
 
 // Event is one event of a response, as on the wire. Key and Value alias
@@ -167,28 +169,12 @@ func eachField(b []byte, f func(num protowire.Number, typ protowire.Type, v uint
 	return nil
 }
 
-// rawCodec sends etcd's request types as they marshal themselves (gogo
-// generated code, without the reflection of gRPC's default codec) and
-// receives a message as gRPC's own buffers, referenced rather than copied,
-// for the stream to decode in place.
-type rawCodec struct{}
+// rawCodec sends etcd's requests with the engine's codec and receives a
+// message as gRPC's own buffers, referenced rather than copied, for the
+// stream to decode in place.
+type rawCodec struct{ engine.Codec }
 
 var _ encoding.CodecV2 = rawCodec{}
-
-// Name is the content subtype etcd's server decodes with its proto codec.
-func (rawCodec) Name() string { return "proto" }
-
-func (rawCodec) Marshal(v any) (mem.BufferSlice, error) {
-	m, ok := v.(interface{ Marshal() ([]byte, error) })
-	if !ok {
-		return nil, fmt.Errorf("watchstream: cannot marshal %T", v)
-	}
-	b, err := m.Marshal()
-	if err != nil {
-		return nil, err
-	}
-	return mem.BufferSlice{mem.SliceBuffer(b)}, nil
-}
 
 func (rawCodec) Unmarshal(data mem.BufferSlice, v any) error {
 	f, ok := v.(*frame)
