@@ -31,7 +31,7 @@ func (e *engine) result(startedAt time.Time, window, cpu time.Duration, interrup
 		LatencyMs:    result.Summarize(t.Latency),
 		Histogram:    result.EncodeHistogram(t.Latency),
 		Series:       e.rec.Series(),
-		Client: result.ClientStats{CPUSeconds: cpu.Seconds(), MaxRSSBytes: maxRSS(),
+		Client: result.ClientStats{CPUSeconds: cpu.Seconds(), MaxRSSBytes: MaxRSS(),
 			LatencyClamp: t.Clamped},
 	}
 	if interrupted {

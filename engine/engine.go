@@ -110,7 +110,7 @@ func (e *engine) run(ctx context.Context) *result.Workload {
 	defer e.abort()
 	startedAt := time.Now()
 	e.start = startedAt
-	cpu0 := cpuTime()
+	cpu0 := CPUTime()
 	e.watchdog = startWatchdog(e.cfg.RequestTimeout, e.since)
 	defer e.watchdog.stop()
 	clock := e.startClock()
@@ -122,7 +122,7 @@ func (e *engine) run(ctx context.Context) *result.Workload {
 	}
 	window := e.windowEnd()
 	clock.stop(e)
-	cpu := cpuTime() - cpu0
+	cpu := CPUTime() - cpu0
 	res := e.result(startedAt, window, cpu, interrupted)
 	if reason := e.aborted.Load(); reason != nil {
 		res.EndReason, res.AbortReason = result.EndAborted, *reason
@@ -231,8 +231,8 @@ func StoreMax(a *atomic.Int64, v int64) {
 	}
 }
 
-// cpuTime is the CPU time this process has used, user and system.
-func cpuTime() time.Duration {
+// CPUTime is the CPU time this process has used, user and system.
+func CPUTime() time.Duration {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
 		return 0
@@ -240,8 +240,8 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// maxRSS is the peak resident set of this process, in bytes.
-func maxRSS() int64 {
+// MaxRSS is the peak resident set of this process, in bytes.
+func MaxRSS() int64 {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
 		return 0

@@ -10,8 +10,9 @@ import (
 
 // CallOptions are the options of every request a sender makes; a range answer
 // may be far larger than gRPC's default 4 MiB receive limit, as in
-// clientv3's own defaults.
-var CallOptions = []grpc.CallOption{grpc.MaxCallRecvMsgSize(math.MaxInt32)}
+// clientv3's own defaults. Codec marshals etcd's messages without
+// protobuf's reflection.
+var CallOptions = []grpc.CallOption{grpc.MaxCallRecvMsgSize(math.MaxInt32), grpc.ForceCodecV2(Codec{})}
 
 // RequestOverhead is room for the protobuf framing of a request around its
 // key and value, when checking against etcd's request limit.

@@ -15,6 +15,7 @@ import (
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.uber.org/zap"
+	"google.golang.org/grpc"
 
 	"github.com/etcdtune/etcdtune/fault"
 	"github.com/etcdtune/etcdtune/localetcd"
@@ -39,7 +40,20 @@ type Options struct {
 	// EmbeddedStderr receives the embedded etcd's logs (errors only);
 	// os.Stderr when nil.
 	EmbeddedStderr io.Writer
+	// FixedWindows keeps gRPC's flow-control windows at their initial
+	// sizes (FixedStreamWindow, FixedConnWindow) instead of letting
+	// grpc-go's bandwidth estimate grow them to 16 MiB each: what etcd may
+	// send ahead of a reader is then bounded, so a client that falls behind
+	// pushes back on etcd instead of holding the backlog in its memory.
+	FixedWindows bool
 }
+
+// The windows of Options.FixedWindows: gRPC's own initial stream window,
+// and room for 16 streams' worth on a connection.
+const (
+	FixedStreamWindow = 64 << 10
+	FixedConnWindow   = 1 << 20
+)
 
 // Unreachable is "what: err" marked as the target being unusable: a wrong
 // endpoint, certificate or password, or a server that does not answer.
@@ -122,6 +136,9 @@ func (o Options) Config(endpoints []string) (*clientv3.Config, error) {
 		return nil, Unreachable("TLS settings (--cacert, --cert, --key)", err)
 	}
 	cfg.Logger = zap.NewNop() // the client's retries must not write over the terminal
+	if o.FixedWindows {
+		cfg.DialOptions = append(cfg.DialOptions, grpc.WithInitialWindowSize(FixedStreamWindow), grpc.WithInitialConnWindowSize(FixedConnWindow))
+	}
 	return cfg, nil
 }
 

@@ -138,6 +138,13 @@ func writeWatchText(w io.Writer, x *result.WatchStats) {
 	}
 	fmt.Fprintf(w, "  events\t%d expected, %d received, %d missing, %d duplicated, %d out of order; %d watches cancelled (%d compacted)\n",
 		x.EventsExpected, x.EventsReceived, x.EventsMissing, x.EventsDuplicated, x.EventsOutOfOrder, x.Cancelled, x.Compacted)
+	if c := x.Client; c != nil {
+		fmt.Fprintf(w, "  client\t%.1f s CPU (%.2f of %d cores, %.2f µs per event), receive loops busy %.0f%%, peak RSS %.0f MB\n",
+			c.CPUSeconds, c.CPUCores, c.Cores, c.CPUMicrosEvent, 100*c.ReceiveBusyShare, float64(c.MaxRSSBytes)/(1<<20))
+		if c.Saturated {
+			fmt.Fprintf(w, "  \tSATURATED: the client was the limit; the delivery latency is mostly the client's, not etcd's\n")
+		}
+	}
 	if s := x.Slow; s != nil {
 		fmt.Fprintf(w, "  slow\t%d watchers reading every %.0f ms: %d delayed over 1 s (max %.0f ms), %d events behind at the end, %d cancelled (%d compacted)\n",
 			s.Watchers, s.ReadDelayMs, s.Delayed, s.MaxLagMs, s.EventsBehind, s.Cancelled, s.Compacted)

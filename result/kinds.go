@@ -67,6 +67,26 @@ type WatchStats struct {
 	CreateMs          Latency         `json:"create_latency_ms"`
 	CatchUpMs         *Latency        `json:"catch_up_ms,omitempty"`
 	Slow              *SlowWatchStats `json:"slow,omitempty"`
+	Client            *WatchClient    `json:"client,omitempty"`
+}
+
+// WatchClient is what the watching client itself cost, from the start of
+// the load until the watchers had their last event: when it was saturated,
+// the delivery latency is mostly its own queueing, not etcd's.
+type WatchClient struct {
+	CPUSeconds     float64 `json:"cpu_s"`                    // the process's user+sys CPU (with an embedded etcd, etcd's too)
+	CPUCores       float64 `json:"cpu_cores"`                // that over the wall time: cores kept busy
+	Cores          int     `json:"cores"`                    // cores the process may use (GOMAXPROCS)
+	CPUMicrosEvent float64 `json:"cpu_us_per_event"`         // CPU per live event received
+	MaxRSSBytes    int64   `json:"max_rss_bytes"`            // the process's peak resident set at the end
+	StreamResumes  int64   `json:"stream_resumes,omitempty"` // watch streams opened again after one broke
+	// ReceiveBusyShare is the share of the receive loops' time spent
+	// handling responses (decoding, counting, timing) rather than waiting
+	// for gRPC to give the next one.
+	ReceiveBusyShare float64 `json:"receive_busy_share"`
+	// Saturated: the loops were busy 90% of the time or the process used
+	// 90% of its cores.
+	Saturated bool `json:"saturated,omitempty"`
 }
 
 // EventCounts are the integrity counts every kind of watcher keeps: the

@@ -31,28 +31,31 @@ func newBenchCommand() *cobra.Command {
 // benchOptions are the flags every bench command shares: connection, load
 // model, keys and output.
 type benchOptions struct {
-	conn        connOptions
-	clients     int
-	conns       int
-	rate        float64
-	maxInflight int
-	duration    time.Duration
-	total       int64
-	warmup      time.Duration
-	keySize     int
-	valSize     int
-	keySpace    uint64
-	keyDist     string
-	zipfS       float64
-	prefix      string
-	seed        uint64
-	force       bool
-	output      string
-	out         string
-	cpuProfile  string
-	dist        distOptions // --agents, --agent-index, --repeat (agents.go)
-	guard       guardOptions
-	findMax     *findMaxOptions // --find-max and its flags, on the kinds that take them (nil: not offered)
+	conn connOptions
+	// fixedWindows: the command's client must push back on etcd rather
+	// than buffer (bench watch), see etcdconn.Options.FixedWindows.
+	fixedWindows bool
+	clients      int
+	conns        int
+	rate         float64
+	maxInflight  int
+	duration     time.Duration
+	total        int64
+	warmup       time.Duration
+	keySize      int
+	valSize      int
+	keySpace     uint64
+	keyDist      string
+	zipfS        float64
+	prefix       string
+	seed         uint64
+	force        bool
+	output       string
+	out          string
+	cpuProfile   string
+	dist         distOptions // --agents, --agent-index, --repeat (agents.go)
+	guard        guardOptions
+	findMax      *findMaxOptions // --find-max and its flags, on the kinds that take them (nil: not offered)
 	// nodeSearch, when set, is the kind's own capacity search for
 	// --find-max (bench k8s: over cluster sizes), built from the checked
 	// search flags; it is checked before any load.
@@ -151,6 +154,7 @@ func runBench(cmd *cobra.Command, o *benchOptions, newWorkload func() (engine.Wo
 	if err != nil {
 		return err
 	}
+	topts.FixedWindows = o.fixedWindows
 	if err := o.findMax.check(cmd.Flags(), cmd.Name(), o); err != nil {
 		return err
 	}

@@ -23,6 +23,7 @@ type benchWatchOptions struct {
 
 func newBenchWatchCommand() *cobra.Command {
 	o := &benchWatchOptions{}
+	o.fixedWindows = true // the watchers' backlog stays in etcd, not in the client
 	cmd := newBenchSubcommand(&cobra.Command{
 		Use:   "watch",
 		Short: "Watch keys while a driver puts them: event delivery latency, creation, catch-up and integrity",

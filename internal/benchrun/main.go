@@ -24,6 +24,12 @@ func main() {
 	quick := flag.Bool("quick", false, "fewer requests and shorter runs, for a faster, rougher pass")
 	costOnly := flag.Bool("cost-only", false, "measure only the client cost comparison (table a)")
 	repeats := flag.Int("repeats", 0, "runs of each tool in the client cost comparison (default 3); more rides over a noisy machine")
+	watchOnly := flag.Bool("watch-only", false, "measure only the watch comparison (tables d and e)")
+	watchers := flag.String("watch-watchers", "", "watcher counts of the watch comparison, comma-separated (default 1000,10000; quick 100,1000)")
+	watchPuts := flag.Int64("watch-puts", 0, "puts per watch run: its events are watchers x puts (default 300; quick 100)")
+	watchRate := flag.Int("watch-rate", 0, "puts per second of the watch runs (default 30)")
+	watchRepeats := flag.Int("watch-repeats", 0, "runs of each tool at each watcher count, taking turns; the ratios are of the medians (default 1)")
+	watchFlat := flag.Int64("watch-flat", -1, "etcdtune's memory flatness run has this many times the puts, at the largest count (default 10; 0: none)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	p := newPlan(*quick)
@@ -31,6 +37,10 @@ func main() {
 		p.costRepeats = *repeats
 	}
 	p.costOnly = *costOnly
+	if err := p.watch.set(*watchOnly, *watchers, *watchPuts, *watchRate, *watchRepeats, *watchFlat); err != nil {
+		fmt.Fprintf(os.Stderr, "benchrun: %v\n", err)
+		os.Exit(2)
+	}
 	err := run(ctx, os.Stdout, p)
 	stop()
 	if err != nil {
@@ -49,14 +59,17 @@ type plan struct {
 	memLarge     int64         // requests of the larger memory run
 	sweepClients []int         // client counts of the embedded sweep
 	sweepFor     time.Duration // length of each sweep run
+	watch        watchPlan     // tables d) and e)
 }
 
 // newPlan returns the full plan, or the quick one.
 func newPlan(quick bool) plan {
 	p := plan{costTotal: 100_000, costRepeats: 3, memSmall: 100_000, memLarge: 1_000_000,
 		sweepClients: []int{1, 16, 64, 256}, sweepFor: 10 * time.Second}
+	p.watch = watchPlan{watchers: []int{1000, 10_000}, puts: 300, rate: 30, repeats: 1, flat: 10}
 	if quick {
 		p.quick, p.costTotal, p.memSmall, p.memLarge, p.sweepFor = true, 20_000, 20_000, 200_000, 3*time.Second
+		p.watch.watchers, p.watch.puts = []int{100, 1000}, 100
 	}
 	return p
 }
@@ -75,17 +88,24 @@ func run(ctx context.Context, w io.Writer, p plan) error {
 		return err
 	}
 	printHeader(w, t, p, started)
-	if err := runAgainstServer(ctx, w, t, p, work); err != nil {
-		return err
+	if !p.watch.only {
+		if err := runAgainstServer(ctx, w, t, p, work); err != nil {
+			return err
+		}
+		if p.costOnly {
+			return nil
+		}
+		sweep, err := runSweep(ctx, t, p, work)
+		if err != nil {
+			return err
+		}
+		printSweep(w, sweep, p)
 	}
-	if p.costOnly {
-		return nil
-	}
-	sweep, err := runSweep(ctx, t, p, work)
+	wres, err := runWatchComparison(ctx, t, p.watch, work)
 	if err != nil {
 		return err
 	}
-	printSweep(w, sweep, p)
+	printWatch(w, wres, p.watch)
 	fmt.Fprintf(w, "\ntotal time: %s\n", time.Since(started).Round(time.Second))
 	return nil
 }

@@ -80,3 +80,51 @@ func closeStats(a, b runStats) bool {
 	near := func(x, y float64) bool { return x-y < 1e-6 && y-x < 1e-6 }
 	return a.tool == b.tool && near(a.throughput, b.throughput) && near(a.p50, b.p50) && near(a.p99, b.p99) && near(a.p999, b.p999)
 }
+
+// The benchmark's watch-latency output: the put's summary, then the watch
+// events'; only the second one's percentiles are the delivery.
+const benchmarkWatchOutput = `
+Put summary:
+
+Latency distribution:
+  50% in 0.0095 secs.
+  99% in 0.0484 secs.
+
+Watch events summary:
+
+Summary:
+  Total:	9.1235 secs.
+
+Latency distribution:
+  25% in 0.0024 secs.
+  50% in 0.0062 secs.
+  99% in 0.1401 secs.
+`
+
+func TestParseBenchmarkWatch(t *testing.T) {
+	r, err := parseBenchmarkWatch([]byte(benchmarkWatchOutput))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.p50 < 6.19 || r.p50 > 6.21 || r.p99 < 140.09 || r.p99 > 140.11 {
+		t.Errorf("delivery p50 %v, p99 %v; want 6.2 and 140.1 ms (the watch summary's, not the put's)", r.p50, r.p99)
+	}
+	if _, err := parseBenchmarkWatch([]byte(benchmarkOutput)); err == nil {
+		t.Error("a put summary alone: want an error")
+	}
+}
+
+func TestParseEtcdtuneWatch(t *testing.T) {
+	out := `{"end_reason":"completed","workloads":[{"watch":{"events_expected":300,"events_received":299,"events_missing":1,
+		"delivery_latency_ms":{"p50":2.5,"p99":9.5},"client":{"receive_busy_share":0.25,"saturated":true}}}]}`
+	r, err := parseEtcdtuneWatch([]byte(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.events != 299 || r.expected != 300 || r.bad != 1 || r.p99 != 9.5 || r.busy != 0.25 || !r.saturated {
+		t.Errorf("got %+v", r)
+	}
+	if _, err := parseEtcdtuneWatch([]byte(`{"end_reason":"interrupted","workloads":[]}`)); err == nil {
+		t.Error("an interrupted run: want an error")
+	}
+}

@@ -127,7 +127,7 @@ func printSweep(w io.Writer, res []runStats, p plan) {
 }
 
 // median is the median of a figure over runs.
-func median(runs []runStats, of func(runStats) float64) float64 {
+func median[R any](runs []R, of func(R) float64) float64 {
 	v := make([]float64, len(runs))
 	for i, r := range runs {
 		v[i] = of(r)

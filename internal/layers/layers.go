@@ -34,13 +34,14 @@ var Of = map[string]int{
 	"localetcd/etcdtest": 3,
 	"etcdconn":           3,
 	// The load engine, then the load kinds and the probes on top of it.
-	"engine":            4,
-	"workloads":         5,
-	"probes":            5,
-	"capacity":          5, // the capacity search: pure, steps measured by the caller
-	"workloads/k8s":     6,
-	"workloads/watch":   6,
-	"internal/loadtest": 6, // tests: clients, keys and a put workload for the engine's and the kinds' tests
+	"engine":                4,
+	"workloads":             5,
+	"probes":                5,
+	"capacity":              5, // the capacity search: pure, steps measured by the caller
+	"workloads/watchstream": 5, // watches on raw gRPC streams, one receive loop per stream
+	"workloads/k8s":         6,
+	"workloads/watch":       6,
+	"internal/loadtest":     6, // tests: clients, keys and a put workload for the engine's and the kinds' tests
 	// Rendering, comparison and merging of results.
 	"reports": 7,
 	// The plans of phases that bench and run execute.

@@ -111,7 +111,12 @@ func (w *Workload) startWatches(ctx context.Context, clients []*clientv3.Client)
 		return fmt.Errorf("revision after preload: %w", err)
 	}
 	for r := range resources {
-		w.watches = append(w.watches, startK8sWatch(clients[r%len(clients)], w.names.resourcePrefix(r), r, resp.Header.Revision+1))
+		wt, err := startK8sWatch(clients[r%len(clients)], w.names.resourcePrefix(r), resp.Header.Revision+1)
+		if err != nil {
+			w.stopWatches()
+			return err
+		}
+		w.watches = append(w.watches, wt)
 	}
 	return nil
 }

@@ -7,10 +7,12 @@ import (
 	"sync/atomic"
 	"time"
 
+	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/result"
+	"github.com/etcdtune/etcdtune/workloads/watchstream"
 )
 
 // watchSyncTimeout bounds the wait for the watches to catch up with the last
@@ -19,37 +21,36 @@ const watchSyncTimeout = 10 * time.Second
 
 // k8sWatch is the watch the apiserver's watch cache keeps on one resource:
 // the resource's whole prefix, with the previous value of each key, from
-// the revision after the preload.
+// the revision after the preload. It runs on a raw watch stream of its own
+// (workloads/watchstream), as the bench watch watchers do.
 type k8sWatch struct {
 	c      *clientv3.Client
-	ctx    context.Context
-	cancel context.CancelFunc
-	done   chan struct{}
+	stream *watchstream.Stream
 	events atomic.Int64
 	seen   atomic.Int64 // the latest revision the watch is known to be at
 	err    atomic.Pointer[error]
 }
 
-func startK8sWatch(c *clientv3.Client, prefix string, res int, fromRev int64) *k8sWatch {
-	ctx, cancel := context.WithCancel(context.Background())
-	w := &k8sWatch{c: c, ctx: ctx, cancel: cancel, done: make(chan struct{})}
-	ch := c.Watch(ctx, prefix, clientv3.WithPrefix(), clientv3.WithPrevKV(), clientv3.WithRev(fromRev))
-	go w.run(ch)
-	return w
+func startK8sWatch(c *clientv3.Client, prefix string, fromRev int64) (*k8sWatch, error) {
+	w := &k8sWatch{c: c}
+	w.stream = watchstream.New(context.Background(), c.ActiveConnection(), w.handle)
+	key := []byte(prefix)
+	w.stream.Add(&pb.WatchCreateRequest{Key: key, RangeEnd: []byte(clientv3.GetPrefixRangeEnd(prefix)), PrevKv: true, StartRevision: fromRev})
+	if err := w.stream.Start(); err != nil {
+		return nil, fmt.Errorf("watch %s: %w", prefix, err)
+	}
+	return w, nil
 }
 
-func (w *k8sWatch) run(ch clientv3.WatchChan) {
-	defer close(w.done)
-	for resp := range ch {
-		if err := resp.Err(); err != nil {
-			if w.ctx.Err() == nil {
-				w.err.Store(&err)
-			}
-			continue
-		}
-		w.events.Add(int64(len(resp.Events)))
-		engine.StoreMax(&w.seen, resp.Header.Revision)
+// handle takes the watch's responses and the answers to progress requests
+// (watch -1), which say the watch has sent everything up to their revision.
+func (w *k8sWatch) handle(_ int, r *watchstream.Response, _ time.Time) {
+	if r.Canceled {
+		err := fmt.Errorf("cancelled by etcd: %s (compacted at %d)", r.CancelReason, r.CompactRevision)
+		w.err.Store(&err)
 	}
+	w.events.Add(int64(r.NumEvents))
+	engine.StoreMax(&w.seen, r.Revision)
 }
 
 // syncTo asks for progress until the watch has seen revision rev, which
@@ -60,7 +61,7 @@ func (w *k8sWatch) syncTo(ctx context.Context, rev int64) bool {
 			return false
 		}
 		// Progress goes out only once the watch has caught up; ask again.
-		_ = w.c.RequestProgress(w.ctx)
+		_ = w.stream.RequestProgress()
 		select {
 		case <-ctx.Done():
 			return w.seen.Load() >= rev
@@ -70,10 +71,7 @@ func (w *k8sWatch) syncTo(ctx context.Context, rev int64) bool {
 	return true
 }
 
-func (w *k8sWatch) stop() {
-	w.cancel()
-	<-w.done
-}
+func (w *k8sWatch) stop() { w.stream.Close() }
 
 // syncWatches waits until every watch has seen the current revision, then
 // stops them. It returns that revision.

@@ -1,14 +1,11 @@
 package watch
 
 import (
-	"context"
 	"sync/atomic"
 	"time"
 
-	mvccpb "go.etcd.io/etcd/api/v3/mvccpb"
-	clientv3 "go.etcd.io/etcd/client/v3"
-
 	"github.com/etcdtune/etcdtune/engine"
+	"github.com/etcdtune/etcdtune/workloads/watchstream"
 )
 
 // watcherState is what one watcher has seen, in constant memory: the last
@@ -23,7 +20,7 @@ type watcherState struct {
 	opened   time.Time
 	received atomic.Int64
 	ready    atomic.Bool // created, and (normal watchers) caught up
-	ended    atomic.Bool // its channel closed
+	ended    atomic.Bool // cancelled by etcd, or (slow) its stream ended
 	// compactRev is set when etcd cancelled the watch because its next
 	// revision was compacted.
 	compactRev atomic.Int64
@@ -42,42 +39,35 @@ func (st *watcherState) reason() string {
 	if st.cancelled != "" {
 		return st.cancelled
 	}
-	return "its channel closed"
+	return "its stream ended"
 }
 
-// openWatcher starts a normal watcher on w and its reader.
-func (s *watchSet) openWatcher(ctx context.Context, st *watcherState, w clientv3.Watcher) {
-	key, end := s.opts.watchKeys(st.lo, st.hi)
-	opts := []clientv3.OpOption{clientv3.WithRev(s.startRev), clientv3.WithCreatedNotify()}
-	if end != "" {
-		opts = append(opts, clientv3.WithRange(end))
-	}
-	st.opened = time.Now()
-	ch := w.Watch(ctx, key, opts...)
-	s.readers.Add(1)
-	go s.read(st, ch)
-}
-
-// read takes a normal watcher's responses until its channel closes.
-func (s *watchSet) read(st *watcherState, ch clientv3.WatchChan) {
-	defer s.readers.Done()
-	defer st.ended.Store(true)
-	for resp := range ch {
-		now := time.Now()
+// streamHandler routes the responses of stream k to its watchers: the
+// stream's watch w is watcher w*Streams+k.
+func (s *watchSet) streamHandler(k int) watchstream.Handler {
+	return func(w int, r *watchstream.Response, now time.Time) {
 		s.activity.Add(1)
-		switch {
-		case resp.Created:
+		if w < 0 {
+			return // a progress notice: nothing for a watcher
+		}
+		st := &s.watchers[w*s.opts.Streams+k]
+		if r.Created {
 			st.created = true
 			s.rec.Record(st.id, watchCreate, now.Sub(st.opened), 0, nil)
-		case resp.CompactRevision != 0:
-			st.compactRev.Store(resp.CompactRevision)
-		case resp.Canceled && !s.closing.Load():
-			st.cancelled = resp.Err().Error()
 		}
-		for _, ev := range resp.Events {
-			s.observe(st, ev.Kv, ev.Type == mvccpb.PUT, now)
+		if r.CompactRevision != 0 {
+			st.compactRev.Store(r.CompactRevision)
+		}
+		for ev := range r.Events() {
+			s.observe(st, ev.Key, ev.Value, ev.ModRevision, !ev.Delete, now)
 		}
 		s.checkReady(st, now)
+		if r.Canceled {
+			if !s.closing.Load() {
+				st.cancelled = "cancelled by etcd: " + r.CancelReason
+			}
+			st.ended.Store(true)
+		}
 	}
 }
 
@@ -102,9 +92,8 @@ func (s *watchSet) checkReady(st *watcherState, now time.Time) {
 
 // observe counts one event of a watcher, checks its order and, for a live
 // put, records its delivery latency from the put's intended send time.
-func (s *watchSet) observe(st *watcherState, kv *mvccpb.KeyValue, put bool, now time.Time) {
-	rev := kv.ModRevision
-	idx, _ := s.opts.Keys.Index(kv.Key)
+func (s *watchSet) observe(st *watcherState, key, value []byte, rev int64, put bool, now time.Time) {
+	idx, _ := s.opts.Keys.Index(key)
 	switch {
 	case rev > st.lastRev || rev == st.lastRev && idx > st.lastKey:
 		st.lastRev, st.lastKey = rev, idx
@@ -117,7 +106,7 @@ func (s *watchSet) observe(st *watcherState, kv *mvccpb.KeyValue, put bool, now 
 	if rev <= s.rev0 || !put {
 		return
 	}
-	sent, ok := readStamp(kv.Value)
+	sent, ok := readStamp(value)
 	if !ok {
 		return
 	}

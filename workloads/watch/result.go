@@ -27,8 +27,13 @@ func (w *Workload) Finish(ctx context.Context, r *result.Workload) error {
 		return err
 	}
 	s.drain(ctx, expected)
+	client := s.clientStats(s.rec.Totals().Kinds[watchDelivery].Ops)
 	s.close()
 	r.Watch = s.stats(expected)
+	r.Watch.Client = client
+	if client.Saturated {
+		r.Warnings = append(r.Warnings, saturationWarning(client))
+	}
 	if ws := r.Watch; ws.EventsMissing+ws.EventsDuplicated+ws.EventsOutOfOrder+ws.EventsUnexpected > 0 {
 		r.Warnings = append(r.Warnings, fmt.Sprintf("watch integrity: %d events missing, %d duplicated, %d out of order, %d unexpected",
 			ws.EventsMissing, ws.EventsDuplicated, ws.EventsOutOfOrder, ws.EventsUnexpected))
@@ -49,7 +54,8 @@ func (s *watchSet) expected(ctx context.Context) ([]int64, error) {
 	}
 	sums := prefixSums(live)
 	exp := make([]int64, len(s.watchers))
-	for i, st := range s.watchers {
+	for i := range s.watchers {
+		st := &s.watchers[i]
 		exp[i] = st.want + sums[st.hi] - sums[st.lo]
 	}
 	return exp, nil
@@ -60,8 +66,8 @@ func (s *watchSet) expected(ctx context.Context) ([]int64, error) {
 // how far behind they are is a figure of the run.
 func (s *watchSet) drain(ctx context.Context, expected []int64) {
 	s.waitProgress(ctx, func() bool {
-		for i, st := range s.watchers {
-			if !st.slow && !st.ended.Load() && st.received.Load() < expected[i] {
+		for i := range s.watchers {
+			if st := &s.watchers[i]; !st.slow && !st.ended.Load() && st.received.Load() < expected[i] {
 				return false
 			}
 		}
@@ -88,8 +94,8 @@ func (s *watchSet) stats(expected []int64) *result.WatchStats {
 		ws.Slow = &result.SlowWatchStats{Watchers: s.opts.Slow, ReadDelayMs: watchMs(s.opts.SlowDelay),
 			DeliveryMs: result.Summarize(t.Kinds[watchSlowDelivery].Latency)}
 	}
-	for i, st := range s.watchers {
-		if st.slow {
+	for i := range s.watchers {
+		if st := &s.watchers[i]; st.slow {
 			addSlowWatcher(ws.Slow, st, expected[i])
 		} else {
 			addWatcher(ws, st, expected[i])

@@ -7,10 +7,12 @@ import (
 	"sync/atomic"
 	"time"
 
+	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/etcdtune/etcdtune/engine"
 	"github.com/etcdtune/etcdtune/fault"
+	"github.com/etcdtune/etcdtune/workloads/watchstream"
 )
 
 // The kinds of the watch set's recorder.
@@ -38,14 +40,17 @@ type watchSet struct {
 	base      []int64          // version of each key at rev0
 	histSums  []int64          // prefix sums of each key's events in startRev..rev0
 	rec       *engine.Recorder
-	watchers  []*watcherState // normal ones, then slow ones
-	streams   []clientv3.Watcher
+	watchers  []watcherState        // normal ones, then slow ones; never reallocated
+	streams   []*watchstream.Stream // the normal watchers': watcher id is on stream id % Streams
 	cancel    context.CancelFunc
 	closing   atomic.Bool // set before the set closes its watches
 	readers   sync.WaitGroup
 	activity  atomic.Int64 // responses received by all watchers, to see progress
 	loadStart time.Time
-	lastLive  atomic.Int64 // Unix ns of the last live event received
+	cpu0      time.Duration // the process's CPU time at loadStart
+	lastLive  atomic.Int64  // Unix ns of the last live event received
+	client0   streamTotals  // the receive loops' figures at loadStart
+	restoreGC func()        // puts back the GC target of before the watch run
 }
 
 // openWatchSet reads where the run starts, counts the history the watchers
@@ -65,7 +70,7 @@ func openWatchSet(ctx context.Context, o Options, clients []*clientv3.Client) (*
 		s.close()
 		return nil, err
 	}
-	s.loadStart = time.Now()
+	s.loadStart, s.cpu0, s.client0 = time.Now(), engine.CPUTime(), s.streamTotals()
 	return s, nil
 }
 
@@ -90,16 +95,24 @@ func (s *watchSet) readStart(ctx context.Context) error {
 	return nil
 }
 
-// open starts the watchers: the normal ones spread over Streams clientv3
-// watchers (each its own gRPC stream; watches on one with the same context
-// share it), the streams spread over the connections; each slow watcher on
-// a stream of its own.
+// open starts the watchers: the normal ones spread over Streams raw gRPC
+// watch streams, the streams spread over the connections; each slow watcher
+// on a stream of its own.
 func (s *watchSet) open(ctx context.Context, clients []*clientv3.Client) error {
-	for i := range s.opts.Streams {
-		s.streams = append(s.streams, clientv3.NewWatcher(clients[i%len(clients)]))
+	s.watchers = make([]watcherState, 0, s.opts.Watchers+s.opts.Slow)
+	for k := range s.opts.Streams {
+		s.streams = append(s.streams, watchstream.New(ctx, clients[k%len(clients)].ActiveConnection(), s.streamHandler(k)))
 	}
+	now := time.Now()
 	for id := range s.opts.Watchers {
-		s.openWatcher(ctx, s.newWatcherState(id, false), s.streams[id%len(s.streams)])
+		st := s.newWatcherState(id, false)
+		st.opened = now
+		s.streams[id%len(s.streams)].Add(s.createRequest(st))
+	}
+	for k, stream := range s.streams {
+		if err := stream.Start(); err != nil {
+			return fmt.Errorf("open watch stream %d: %w", k, err)
+		}
 	}
 	for i := range s.opts.Slow {
 		id := s.opts.Watchers + i
@@ -111,11 +124,20 @@ func (s *watchSet) open(ctx context.Context, clients []*clientv3.Client) error {
 	return nil
 }
 
+// createRequest is the watch of st's keys from the start revision.
+func (s *watchSet) createRequest(st *watcherState) *pb.WatchCreateRequest {
+	key, end := s.opts.watchKeys(st.lo, st.hi)
+	req := &pb.WatchCreateRequest{Key: []byte(key), StartRevision: s.startRev}
+	if end != "" {
+		req.RangeEnd = []byte(end)
+	}
+	return req
+}
+
 func (s *watchSet) newWatcherState(id int, slow bool) *watcherState {
 	lo, hi := s.opts.watchRange(id)
-	st := &watcherState{id: id, lo: lo, hi: hi, slow: slow, want: s.histSums[hi] - s.histSums[lo]}
-	s.watchers = append(s.watchers, st)
-	return st
+	s.watchers = append(s.watchers, watcherState{id: id, lo: lo, hi: hi, slow: slow, want: s.histSums[hi] - s.histSums[lo]})
+	return &s.watchers[len(s.watchers)-1]
 }
 
 // watchRange is the key indexes [lo, hi) watcher id watches: the whole key
@@ -149,8 +171,8 @@ func (o Options) watchKeys(lo, hi uint64) (key, end string) {
 // replayed its history.
 func (s *watchSet) waitReady(ctx context.Context) error {
 	ready := func() bool {
-		for _, st := range s.watchers {
-			if !st.ready.Load() && !st.ended.Load() {
+		for i := range s.watchers {
+			if st := &s.watchers[i]; !st.ready.Load() && !st.ended.Load() {
 				return false
 			}
 		}
@@ -162,8 +184,8 @@ func (s *watchSet) waitReady(ctx context.Context) error {
 		}
 		return fmt.Errorf("the watchers were not ready after %v without an event", watchIdle)
 	}
-	for _, st := range s.watchers {
-		if st.ended.Load() {
+	for i := range s.watchers {
+		if st := &s.watchers[i]; st.ended.Load() {
 			return s.endedEarly(st)
 		}
 	}
@@ -206,8 +228,12 @@ func (s *watchSet) close() {
 	if s.cancel != nil {
 		s.cancel()
 	}
-	for _, w := range s.streams {
-		w.Close()
+	for _, stream := range s.streams {
+		stream.Close()
 	}
 	s.readers.Wait()
+	if s.restoreGC != nil {
+		s.restoreGC()
+		s.restoreGC = nil
+	}
 }

@@ -85,7 +85,7 @@ func (s *watchSet) slowResponse(st *watcherState, resp *pb.WatchResponse) bool {
 		return true
 	}
 	for _, ev := range resp.Events {
-		s.observe(st, ev.Kv, ev.Type == mvccpb.PUT, now)
+		s.observe(st, ev.Kv.Key, ev.Kv.Value, ev.Kv.ModRevision, ev.Type == mvccpb.PUT, now)
 	}
 	s.checkReady(st, now)
 	return false
