@@ -1,0 +1,87 @@
+package k8stest_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/etcdtune/etcdtune/internal/k8stest"
+)
+
+// envSaveMetrics, set to a path, makes TestControlPlaneRunsADeployment
+// churn for a minute and save two pages of the apiserver's /metrics there,
+// each after a "# scraped_at" line: how workloads/k8s/testdata's page was made.
+const envSaveMetrics = "ETCDTUNE_K8S_SAVE_METRICS"
+
+// TestControlPlaneRunsADeployment starts the real control plane with three
+// hollow nodes and runs a Deployment of six replicas to Ready, as a user
+// would check a new cluster.
+func TestControlPlaneRunsADeployment(t *testing.T) {
+	c := k8stest.Start(t, k8stest.Config{Nodes: 3})
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	ch := k8stest.Churn{Namespace: "churn", Deployments: 2, Replicas: 6, ConfigMaps: 4, Secrets: 4, DataBytes: 512, Period: 5 * time.Second}
+	if err := c.Setup(ctx, ch); err != nil {
+		t.Fatal(err)
+	}
+	waitReplicas(ctx, t, c, "churn", "churn-0", 6)
+	if n, err := c.Client().ReadyNodes(ctx); err != nil || n != 3 {
+		t.Fatalf("Ready nodes: %d, %v; want 3", n, err)
+	}
+	path := os.Getenv(envSaveMetrics)
+	if path == "" {
+		return
+	}
+	cctx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- c.Run(cctx, ch) }()
+	// Past the first churn steps and two refreshes of the object counts.
+	time.Sleep(2*k8stest.CountPollPeriod + 5*time.Second)
+	var out bytes.Buffer
+	for i := range 2 {
+		if i > 0 {
+			time.Sleep(time.Minute)
+		}
+		page, err := c.Client().Metrics(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&out, "# scraped_at %.3f\n", float64(time.Now().UnixNano())/1e9)
+		out.Write(page)
+	}
+	stop()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("saved two pages of /metrics, a minute apart, to %s", path)
+}
+
+// waitReplicas waits until the Deployment has want ready replicas.
+func waitReplicas(ctx context.Context, t *testing.T, c *k8stest.Cluster, ns, name string, want int) {
+	t.Helper()
+	for {
+		b, err := c.Client().Get(ctx, "/apis/apps/v1/namespaces/"+ns+"/deployments/"+name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var d struct{ Status struct{ ReadyReplicas int } }
+		if err := json.Unmarshal(b, &d); err != nil {
+			t.Fatal(err)
+		}
+		if d.Status.ReadyReplicas == want {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("deployment %s: %d of %d replicas ready when the time ran out", name, d.Status.ReadyReplicas, want)
+		case <-time.After(time.Second):
+		}
+	}
+}
