@@ -24,6 +24,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZ_TIME) ./reports
 	$(GO) test -run '^$$' -fuzz '^FuzzParseMetrics$$' -fuzztime $(FUZZ_TIME) ./probes
 	$(GO) test -run '^$$' -fuzz '^FuzzCurrentFromFiles$$' -fuzztime $(FUZZ_TIME) ./advisor
+	$(GO) test -run '^$$' -fuzz '^FuzzReadMixFile$$' -fuzztime $(FUZZ_TIME) ./workloads/k8s
 
 # Skips the tests that need an etcd process (no 90 s build).
 test-short:

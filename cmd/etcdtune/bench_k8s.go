@@ -22,6 +22,7 @@ type benchK8sOptions struct {
 	watch         bool
 	burst         float64
 	maxNodes      int
+	mixFrom       mixFromOptions
 }
 
 // benchK8sIgnored are the shared key and value flags that the profile does
@@ -40,7 +41,9 @@ paginated linearizable lists (--list-limit) and one watch per resource, in the p
 of the cluster's own rates (see the README). Closed loop by default; --rate with the
 result's profile_rate_ops_s replays the cluster in real time.`,
 		Example: `  etcdtune bench k8s --nodes 100 --pods-per-node 30 --duration 30s
-  etcdtune bench k8s --nodes 1000 --rate 2000 -o json --out k8s.json`,
+  etcdtune bench k8s --nodes 1000 --rate 2000 -o json --out k8s.json
+  etcdtune bench k8s --mix-from https://apiserver:6443/metrics --mix-token-file token --mix-cacert ca.crt --duration 1m`,
+		PreRunE: func(cmd *cobra.Command, _ []string) error { return o.mixFrom.load(cmd, &o.rate) },
 	}, &o.benchOptions, o.workload)
 	fs := cmd.Flags()
 	for _, name := range benchK8sIgnored {
@@ -56,6 +59,7 @@ result's profile_rate_ops_s replays the cluster in real time.`,
 	fs.Float64Var(&o.burst, "burst", runner.DefaultK8sBurst, "--find-max: each step runs at the cluster's own request rate times this (a rollout's churn)")
 	fs.IntVar(&o.maxNodes, "max-nodes", k8s.MaxNodes, "--find-max: the largest cluster the search tries (Kubernetes' documented limit)")
 	o.findMax.kindFlags = []string{"burst", "max-nodes"}
+	o.mixFrom.addFlags(fs)
 	o.nodeSearch = o.search
 	return cmd
 }
@@ -83,6 +87,13 @@ func (o *benchK8sOptions) search(fs *pflag.FlagSet, c runner.CapacityPhase) (run
 }
 
 func (o *benchK8sOptions) workload() (engine.Workload, error) {
+	if m := o.mixFrom.mix; m != nil {
+		d := o.duration + o.warmup
+		if o.total > 0 && o.rate > 0 {
+			d = o.warmup + time.Duration(float64(o.total)/o.rate*float64(time.Second))
+		}
+		return k8s.NewReplay(k8s.ReplayOptions{Prefix: o.prefix, Mix: *m, ListLimit: o.listLimit, Seed: o.seed, Duration: d})
+	}
 	return k8s.New(k8s.Options{Prefix: o.prefix, Nodes: o.nodes,
 		PodsPerNode: o.podsPerNode, ListLimit: o.listLimit, ListEvery: o.listEvery,
 		MaxObjectSize: o.maxObjectSize, Watch: o.watch, Seed: o.seed})
