@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -82,6 +84,42 @@ func waitReplicas(ctx context.Context, t *testing.T, c *k8stest.Cluster, ns, nam
 		case <-ctx.Done():
 			t.Fatalf("deployment %s: %d of %d replicas ready when the time ran out", name, d.Status.ReadyReplicas, want)
 		case <-time.After(time.Second):
+		}
+	}
+}
+
+// Version is the release k8s/reference/go.mod pins (.ci/run reads the
+// cache folder's name from there).
+func TestVersionIsTheReferencePin(t *testing.T) {
+	b, err := os.ReadFile("../../k8s/reference/go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b, []byte("\tk8s.io/kubernetes "+k8stest.Version+"\n")) {
+		t.Errorf("k8s/reference/go.mod does not require k8s.io/kubernetes %s", k8stest.Version)
+	}
+}
+
+// TestBuild builds the control plane into the cache (make k8s-reference)
+// and checks that every binary reports the version: unset, the servers
+// say v0.0.0-master and clients refuse them.
+func TestBuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds Kubernetes (skipped with -short)")
+	}
+	if os.Getenv(k8stest.EnvSkip) == "1" {
+		t.Skip(k8stest.EnvSkip + "=1")
+	}
+	start := time.Now()
+	bins, err := k8stest.Build(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("built or found in the cache in %v", time.Since(start).Round(time.Second))
+	for _, bin := range []string{bins.APIServer, bins.ControllerManager, bins.Scheduler} {
+		out, err := exec.Command(bin, "--version").CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "Kubernetes "+k8stest.Version) {
+			t.Errorf("%s --version: %q, %v; want Kubernetes %s", bin, out, err, k8stest.Version)
 		}
 	}
 }
