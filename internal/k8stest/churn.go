@@ -2,6 +2,7 @@ package k8stest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -125,4 +126,22 @@ func (ch Churn) deployment(i int) []byte {
 "spec":{"replicas":%[2]d,"selector":{"matchLabels":{"app":"churn-%[1]d"}},
 "template":{"metadata":{"labels":{"app":"churn-%[1]d"}},
 "spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause:3.10"}]}}}}`, i, ch.Replicas)
+}
+
+// WaitReplicas waits until Deployment ns/name has want ready replicas.
+func (c *Cluster) WaitReplicas(ctx context.Context, ns, name string, want int) error {
+	return poll(ctx, fmt.Sprintf("%d ready replicas of %s", want, name), func() error {
+		b, err := c.client.Get(ctx, "/apis/apps/v1/namespaces/"+ns+"/deployments/"+name)
+		if err != nil {
+			return err
+		}
+		var d struct{ Status struct{ ReadyReplicas int } }
+		if err := json.Unmarshal(b, &d); err != nil {
+			return err
+		}
+		if d.Status.ReadyReplicas != want {
+			return fmt.Errorf("%d ready", d.Status.ReadyReplicas)
+		}
+		return nil
+	})
 }

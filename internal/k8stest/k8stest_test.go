@@ -3,7 +3,6 @@ package k8stest_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -30,7 +29,9 @@ func TestControlPlaneRunsADeployment(t *testing.T) {
 	if err := c.Setup(ctx, ch); err != nil {
 		t.Fatal(err)
 	}
-	waitReplicas(ctx, t, c, "churn", "churn-0", 6)
+	if err := c.WaitReplicas(ctx, "churn", "churn-0", 6); err != nil {
+		t.Fatal(err)
+	}
 	if n, err := c.Client().ReadyNodes(ctx); err != nil || n != 3 {
 		t.Fatalf("Ready nodes: %d, %v; want 3", n, err)
 	}
@@ -63,29 +64,6 @@ func TestControlPlaneRunsADeployment(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("saved two pages of /metrics, a minute apart, to %s", path)
-}
-
-// waitReplicas waits until the Deployment has want ready replicas.
-func waitReplicas(ctx context.Context, t *testing.T, c *k8stest.Cluster, ns, name string, want int) {
-	t.Helper()
-	for {
-		b, err := c.Client().Get(ctx, "/apis/apps/v1/namespaces/"+ns+"/deployments/"+name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var d struct{ Status struct{ ReadyReplicas int } }
-		if err := json.Unmarshal(b, &d); err != nil {
-			t.Fatal(err)
-		}
-		if d.Status.ReadyReplicas == want {
-			return
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatalf("deployment %s: %d of %d replicas ready when the time ran out", name, d.Status.ReadyReplicas, want)
-		case <-time.After(time.Second):
-		}
-	}
 }
 
 // Version is the release k8s/reference/go.mod pins (.ci/run reads the
