@@ -30,6 +30,9 @@ type K8sMixFrom struct {
 	// NotReplayed are operations of the metrics the replay does not send.
 	NotReplayed []string                  `json:"not_replayed,omitempty"`
 	Resources   map[string]K8sMixResource `json:"resources"`
+	// FitsTimes, with --find-max, is the highest rate that met the SLO over
+	// RateOpsS: how many times the live cluster's traffic fits.
+	FitsTimes float64 `json:"fits_times,omitempty"`
 }
 
 // K8sMixResource is one resource of the replayed mix. Each *_from is

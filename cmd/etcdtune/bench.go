@@ -218,6 +218,7 @@ func (b *benchOutput) Write(res *result.Result, run, _ int, runErr error) error 
 	if runErr != nil {
 		return runErr
 	}
+	noteMixFits(res, b.cmd.ErrOrStderr())
 	out := b.o.dist.agentOut(b.o.out, b.o.dist.agents.Index, run)
 	if err := emit(b.cmd.OutOrStdout(), b.o.output, out, res); err != nil {
 		return err

@@ -43,7 +43,7 @@ result's profile_rate_ops_s replays the cluster in real time.`,
 		Example: `  etcdtune bench k8s --nodes 100 --pods-per-node 30 --duration 30s
   etcdtune bench k8s --nodes 1000 --rate 2000 -o json --out k8s.json
   etcdtune bench k8s --mix-from https://apiserver:6443/metrics --mix-token-file token --mix-cacert ca.crt --duration 1m`,
-		PreRunE: func(cmd *cobra.Command, _ []string) error { return o.mixFrom.load(cmd, &o.rate) },
+		PreRunE: func(cmd *cobra.Command, _ []string) error { return o.mixFrom.load(cmd, &o.rate, o.findMax) },
 	}, &o.benchOptions, o.workload)
 	fs := cmd.Flags()
 	for _, name := range benchK8sIgnored {
@@ -69,6 +69,9 @@ result's profile_rate_ops_s replays the cluster in real time.`,
 // search flags' step, warm-up, precision and steps apply; --start-rate and
 // --max-rate do not (the rate follows the cluster's size).
 func (o *benchK8sOptions) search(fs *pflag.FlagSet, c runner.CapacityPhase) (runner.Phase, error) {
+	if o.mixFrom.mix != nil {
+		return nil, nil // a replay's search is over its rate: the shared one
+	}
 	for _, name := range []string{"start-rate", "max-rate"} {
 		if fs.Changed(name) {
 			return nil, badInput(fmt.Errorf("--%s does not go with bench k8s --find-max: the rate follows the cluster's size (--burst times its own rate); bound the search with --max-nodes", name))

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/etcdtune/etcdtune/fault"
+	"github.com/etcdtune/etcdtune/result"
 	"github.com/etcdtune/etcdtune/workloads/k8s"
 )
 
@@ -47,12 +48,14 @@ func (o *mixFromOptions) addFlags(fs *pflag.FlagSet) {
 
 // mixModelFlags are bench k8s's flags of the modelled cluster, which a
 // replay takes from the metrics instead.
-var mixModelFlags = []string{"nodes", "pods-per-node", "list-every", "max-object-size", "watch", "find-max", "burst", "max-nodes"}
+var mixModelFlags = []string{"nodes", "pods-per-node", "list-every", "max-object-size", "watch", "burst", "max-nodes"}
 
 // load checks the flags and reads the mix, before any load: a bad file or
 // URL is one line and exit 2, an unreachable URL exit 3. The rate, unless
-// --rate is given, becomes the mix's: the replay runs in real time.
-func (o *mixFromOptions) load(cmd *cobra.Command, rate *float64) error {
+// --rate is given, becomes the mix's: the replay runs in real time; with
+// --find-max the search starts from it (unless --start-rate), and the
+// answer is how many times the mix fits.
+func (o *mixFromOptions) load(cmd *cobra.Command, rate *float64, fm *findMaxOptions) error {
 	fs := cmd.Flags()
 	if o.from == "" {
 		for _, name := range []string{"mix-window", "mix-cacert", "mix-cert", "mix-key", "mix-token-file", "mix-insecure-skip-tls-verify"} {
@@ -84,7 +87,30 @@ func (o *mixFromOptions) load(cmd *cobra.Command, rate *float64) error {
 	if !fs.Changed("rate") {
 		*rate = mix.Rate()
 	}
+	if fm != nil && fm.on && !fs.Changed("start-rate") {
+		fm.startRate = mix.Rate()
+	}
 	return nil
+}
+
+// noteMixFits says, for a --find-max over a --mix-from replay, how many
+// times the live cluster's traffic fits on the etcd under test, in the
+// result (k8s.mix_from.fits_times) and on notes.
+func noteMixFits(res *result.Result, notes io.Writer) {
+	for i := range res.Workloads {
+		wl := res.Workloads[i]
+		if wl.K8s == nil || wl.K8s.MixFrom == nil || wl.Capacity == nil || wl.K8s.MixFrom.RateOpsS <= 0 || wl.Capacity.MaxRateOpsS <= 0 {
+			continue
+		}
+		mf := wl.K8s.MixFrom
+		mf.FitsTimes = wl.Capacity.MaxRateOpsS / mf.RateOpsS
+		bound := ""
+		if wl.Capacity.LowerBound {
+			bound = " or more (" + wl.Capacity.LimitedBy + " stopped the search)"
+		}
+		fmt.Fprintf(notes, "--mix-from: your current traffic (%.1f requests/s to etcd) fits %.1f times on this etcd%s: %.0f requests/s within the SLO\n",
+			mf.RateOpsS, mf.FitsTimes, bound, wl.Capacity.MaxRateOpsS)
+	}
 }
 
 func isURL(s string) bool { return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") }

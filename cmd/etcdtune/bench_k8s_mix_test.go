@@ -191,3 +191,32 @@ func TestBenchK8sMixFromRefusesBadInput(t *testing.T) {
 	r := etcdtune(t, nil, "bench", "k8s", "--mix-from", "http://127.0.0.1:1/metrics", "--mix-window", "1s")
 	assertOneLineError(t, r, exitUnusable, "--mix-from http://127.0.0.1:1/metrics")
 }
+
+// --find-max over a replay says how many times the live traffic fits: the
+// search starts at the mix's own rate and doubles it.
+func TestBenchK8sMixFromFindMax(t *testing.T) {
+	r := etcdtune(t, nil, "bench", "k8s", "--mix-from", savedAPIServerMetrics, "--find-max", "--step", "1s",
+		"--step-warmup", "0s", "--max-steps", "3", "-o", "json")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	res, err := result.Read(strings.NewReader(r.stdout))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wl := res.Workloads[0]
+	if wl.Capacity == nil || wl.K8s == nil || wl.K8s.MixFrom == nil {
+		t.Fatalf("capacity %+v, k8s %+v", wl.Capacity, wl.K8s)
+	}
+	mf := wl.K8s.MixFrom
+	// Three passing steps from the mix's rate: 1, 2 and 4 times it.
+	if got := mf.FitsTimes * mf.RateOpsS; math.Abs(got-wl.Capacity.MaxRateOpsS) > 1e-6 || mf.FitsTimes < 1 {
+		t.Errorf("fits %.2f times %.1f/s, capacity %.1f/s", mf.FitsTimes, mf.RateOpsS, wl.Capacity.MaxRateOpsS)
+	}
+	if first := wl.Capacity.Steps[0].TargetRate; math.Abs(first-mf.RateOpsS) > 1e-6 {
+		t.Errorf("first step at %.1f/s, want the mix's %.1f/s", first, mf.RateOpsS)
+	}
+	if !strings.Contains(r.stderr, "your current traffic") || !strings.Contains(r.stderr, "times on this etcd") {
+		t.Errorf("stderr lacks the fits line: %s", r.stderr)
+	}
+}
