@@ -120,7 +120,7 @@ func splitPages(r io.Reader) (pages [][]byte, times []time.Time, err error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 16<<20)
 	var cur *bytes.Buffer
-	line := 0
+	line, unmarked := 0, 0
 	for sc.Scan() {
 		line++
 		t := sc.Text()
@@ -137,11 +137,8 @@ func splitPages(r io.Reader) (pages [][]byte, times []time.Time, err error) {
 			continue
 		}
 		if cur == nil {
-			if strings.TrimSpace(t) == "" {
-				continue
-			}
-			if len(pages) == 0 && !strings.HasPrefix(t, "#") {
-				return nil, nil, nil // a page without a marker: the caller says what is missing
+			if strings.TrimSpace(t) != "" && !strings.HasPrefix(t, "#") {
+				unmarked = line // a page without its time
 			}
 			continue
 		}
@@ -153,6 +150,9 @@ func splitPages(r io.Reader) (pages [][]byte, times []time.Time, err error) {
 	}
 	if cur != nil {
 		pages = append(pages, cur.Bytes())
+	}
+	if unmarked > 0 && len(pages) > 0 {
+		return nil, nil, fmt.Errorf("line %d: metrics before the first %q line: each page needs its time", unmarked, strings.TrimSpace(ScrapedAtMarker))
 	}
 	return pages, times, nil
 }
@@ -197,7 +197,9 @@ func MixFromPages(before, after []byte, window time.Duration, source string) (Mi
 	objects, sizes := objectFigures(a)
 	for _, res := range byName {
 		res.Objects, res.ObjectsFrom = modelObjects(res.Name)
-		if n, ok := objects[res.Name]; ok && n >= 0 {
+		// 0 is also what the apiserver shows before its first count (the
+		// --etcd-count-metric-poll-period, 1 m): the model's count then.
+		if n, ok := objects[res.Name]; ok && n > 0 {
 			res.Objects, res.ObjectsFrom = int64(n), FromFile
 		}
 		res.MeanSize, res.SizeFrom = modelSize(res.Segment), FromModel

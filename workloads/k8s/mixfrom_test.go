@@ -94,6 +94,10 @@ func TestMixFromPagesRefuses(t *testing.T) {
 	if _, err := MixFromPages(page(1), page(1), time.Minute, "x"); err == nil || !strings.Contains(err.Error(), "no etcd request") {
 		t.Errorf("no change: %v", err)
 	}
+	if _, err := ReadMixFile(strings.NewReader("up 1\n# scraped_at 1\n"+string(page(1))+"# scraped_at 2\n"+string(page(2))), "x"); err == nil ||
+		!strings.Contains(err.Error(), "line 1: metrics before the first") {
+		t.Errorf("a page without its time: %v", err)
+	}
 	m, err := MixFromPages(page(1), page(2), 10*time.Second, "x")
 	if err != nil || len(m.Resources) != 1 || m.Resources[0].Rates[MixGet] != 1 || m.Resources[0].ObjectsFrom != FromModel || m.Resources[0].SizeFrom != FromModel {
 		t.Errorf("10 gets in 10 s without counts or sizes: %+v, %v", m, err)
