@@ -39,7 +39,9 @@ pods, configmaps, secrets, events (on the apiserver's reused 1 h leases) and nod
 sized as in real clusters. Creates, CAS updates and deletes, node heartbeats, event writes,
 paginated linearizable lists (--list-limit) and one watch per resource, in the proportions
 of the cluster's own rates (see the README). Closed loop by default; --rate with the
-result's profile_rate_ops_s replays the cluster in real time.`,
+result's profile_rate_ops_s replays the cluster in real time.
+--mix-from replays a live cluster's traffic instead, read from its kube-apiserver's
+/metrics: per resource and operation its requests to etcd, its objects and their sizes.`,
 		Example: `  etcdtune bench k8s --nodes 100 --pods-per-node 30 --duration 30s
   etcdtune bench k8s --nodes 1000 --rate 2000 -o json --out k8s.json
   etcdtune bench k8s --mix-from https://apiserver:6443/metrics --mix-token-file token --mix-cacert ca.crt --duration 1m`,
