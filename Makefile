@@ -4,12 +4,16 @@ GO ?= go
 # later runs reuse it from the cache (ETCDTUNE_CACHE_DIR, default ~/.cache/etcdtune).
 TEST_TIMEOUT ?= 20m
 
-.PHONY: build test test-short bench vet fuzz
+.PHONY: build test test-short bench vet fuzz k8s-reference
 
 build:
 	$(GO) build -o bin/etcdtune ./cmd/etcdtune
 
 test: vet
+	@# The real Kubernetes control plane's build first, alone, when it is not
+	@# cached (minutes), so that no package's tests wait for it within their
+	@# timeout. Skipped with ETCDTUNE_SKIP_K8S=1 (see .ci/run).
+	$(MAKE) k8s-reference
 	$(GO) test -timeout $(TEST_TIMEOUT) ./...
 	@# fio and the fsync probe must agree; timed on a quiet disk, so alone.
 	ETCDTUNE_DISK_TEST=1 $(GO) test -count=1 -v -run '^TestProbeFsyncAgreesWithFio$$' ./cmd/etcdtune/
@@ -24,6 +28,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZ_TIME) ./reports
 	$(GO) test -run '^$$' -fuzz '^FuzzParseMetrics$$' -fuzztime $(FUZZ_TIME) ./probes
 	$(GO) test -run '^$$' -fuzz '^FuzzCurrentFromFiles$$' -fuzztime $(FUZZ_TIME) ./advisor
+	$(GO) test -run '^$$' -fuzz '^FuzzReadMixFile$$' -fuzztime $(FUZZ_TIME) ./workloads/k8s
 
 # Skips the tests that need an etcd process (no 90 s build).
 test-short:
@@ -41,3 +46,8 @@ bench:
 	$(GO) test -run '^$$' -bench '^Benchmark[^E]' -benchmem ./...
 	$(GO) test -run '^$$' -bench '^BenchmarkEtcd' -benchtime 1x -timeout 30m ./...
 	$(GO) run ./internal/benchrun
+
+# Builds the Kubernetes control plane of the tests (k8s/reference) into the
+# cache, once: about 6 min on 2 quiet cores from an empty Go build cache.
+k8s-reference:
+	$(GO) test -count=1 -timeout 40m -run '^TestBuild$$' -v ./internal/k8stest/

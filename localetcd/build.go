@@ -32,67 +32,83 @@ func EtcdVersion() string { return version.Version }
 // same `go test ./...`, build once: a file lock serialises them, and the
 // binary appears under its final name only when complete (atomic rename).
 func BuildEtcd(ctx context.Context) (string, error) {
-	dir, err := etcdCacheDir()
-	if err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, "etcd")
-	if isRegularFile(bin) {
-		return bin, nil
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("build etcd: cache dir: %w", err)
-	}
-	unlock, err := lockFile(ctx, filepath.Join(dir, "build.lock"))
+	dir, err := CacheDir("etcd-v" + EtcdVersion())
 	if err != nil {
 		return "", fmt.Errorf("build etcd: %w", err)
 	}
-	defer unlock()
-	// Another builder may have finished while this one waited for the lock.
-	if isRegularFile(bin) {
-		return bin, nil
-	}
-	if err := buildEtcdInto(ctx, dir, bin); err != nil {
+	if err := CachedBuild(ctx, dir, []string{"etcd"}, func(ctx context.Context, tmp string) error {
+		return buildEtcdInto(ctx, tmp)
+	}); err != nil {
 		return "", fmt.Errorf("build etcd v%s: %w", EtcdVersion(), err)
 	}
-	return bin, nil
+	return filepath.Join(dir, "etcd"), nil
 }
 
-// etcdCacheDir is the folder for the binary of the pinned version.
-func etcdCacheDir() (string, error) {
+// CacheDir is the folder name under the cache root ($ETCDTUNE_CACHE_DIR,
+// default the user cache dir + "/etcdtune"), where built binaries are kept.
+func CacheDir(name string) (string, error) {
 	root := os.Getenv(CacheDirEnv)
 	if root == "" {
 		userCache, err := os.UserCacheDir()
 		if err != nil {
-			return "", fmt.Errorf("build etcd: no cache dir (set %s): %w", CacheDirEnv, err)
+			return "", fmt.Errorf("no cache dir (set %s): %w", CacheDirEnv, err)
 		}
 		root = filepath.Join(userCache, "etcdtune")
 	}
-	return filepath.Join(root, "etcd-v"+EtcdVersion()), nil
+	return filepath.Join(root, name), nil
 }
 
-// buildEtcdInto runs go build into a temporary folder beside bin, then
-// renames the result to bin, so that nobody ever sees half a binary.
-func buildEtcdInto(ctx context.Context, dir, bin string) error {
-	modDir, err := ModuleRoot(ctx)
+// CachedBuild makes sure that dir holds the binaries bins, calling build
+// with a fresh folder inside dir to make them the first time. Concurrent
+// callers, in this process or others (the test binaries of one
+// `go test ./...`), build once: a file lock in dir serialises them, and each
+// binary appears under its final name only when all are complete (renamed
+// from the build folder, the last one last), so nobody sees half a build.
+func CachedBuild(ctx context.Context, dir string, bins []string, build func(ctx context.Context, tmp string) error) error {
+	done := func() bool { return isRegularFile(filepath.Join(dir, bins[len(bins)-1])) }
+	if done() {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("cache dir: %w", err)
+	}
+	unlock, err := lockFile(ctx, filepath.Join(dir, "build.lock"))
 	if err != nil {
 		return err
+	}
+	defer unlock()
+	// Another builder may have finished while this one waited for the lock.
+	if done() {
+		return nil
 	}
 	tmp, err := os.MkdirTemp(dir, "build-")
 	if err != nil {
 		return fmt.Errorf("temp dir: %w", err)
 	}
 	defer os.RemoveAll(tmp)
-	out := filepath.Join(tmp, "etcd")
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", out, etcdServerPackage)
+	if err := build(ctx, tmp); err != nil {
+		return err
+	}
+	for _, b := range bins {
+		if err := os.Rename(filepath.Join(tmp, b), filepath.Join(dir, b)); err != nil {
+			return fmt.Errorf("install binary: %w", err)
+		}
+	}
+	return nil
+}
+
+// buildEtcdInto builds the pinned etcd server into dir/etcd.
+func buildEtcdInto(ctx context.Context, dir string) error {
+	modDir, err := ModuleRoot(ctx)
+	if err != nil {
+		return err
+	}
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(dir, "etcd"), etcdServerPackage)
 	cmd.Dir = modDir
 	var output bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &output, &output
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("go build %s in %s: %w: %s", etcdServerPackage, modDir, err, strings.TrimSpace(output.String()))
-	}
-	if err := os.Rename(out, bin); err != nil {
-		return fmt.Errorf("install binary: %w", err)
 	}
 	return nil
 }

@@ -67,7 +67,19 @@ func noMetrics(url string, err error) error {
 }
 
 // ParseMetrics parses Prometheus text and checks that it is etcd's.
-func ParseMetrics(r io.Reader) (m Metrics, err error) {
+func ParseMetrics(r io.Reader) (Metrics, error) {
+	m, err := ParseText(r)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := m[metricHasLeader]; !ok {
+		return nil, fmt.Errorf("no %s: not an etcd server's metrics", metricHasLeader)
+	}
+	return m, nil
+}
+
+// ParseText parses any server's Prometheus text (a kube-apiserver's too).
+func ParseText(r io.Reader) (m Metrics, err error) {
 	// expfmt v0.62's text parser panics on some malformed input (a comment
 	// line followed by a bare '{', found by FuzzParseMetrics); a page from
 	// the network must give an error, never a crash.
@@ -80,9 +92,6 @@ func ParseMetrics(r io.Reader) (m Metrics, err error) {
 	fams, err := p.TextToMetricFamilies(r)
 	if err != nil {
 		return nil, fmt.Errorf("not Prometheus text: %w", err)
-	}
-	if _, ok := fams[metricHasLeader]; !ok {
-		return nil, fmt.Errorf("no %s: not an etcd server's metrics", metricHasLeader)
 	}
 	return Metrics(fams), nil
 }

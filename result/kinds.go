@@ -16,6 +16,34 @@ type K8sStats struct {
 	ProfileRateOpsS float64                     `json:"profile_rate_ops_s"`
 	Resources       map[string]K8sResourceStats `json:"resources"`
 	EventLeases     int64                       `json:"event_leases_granted"`
+	// MixFrom, for bench k8s --mix-from, is the live apiserver's traffic
+	// that the run replayed, and where each figure came from.
+	MixFrom *K8sMixFrom `json:"mix_from,omitempty"`
+}
+
+// K8sMixFrom is the traffic bench k8s --mix-from read from a kube-apiserver's
+// /metrics (two pages WindowS apart) and replayed.
+type K8sMixFrom struct {
+	Source   string  `json:"source"`
+	WindowS  float64 `json:"window_s"`
+	RateOpsS float64 `json:"rate_ops_s"` // the sum of the resources' rates
+	// NotReplayed are operations of the metrics the replay does not send.
+	NotReplayed []string                  `json:"not_replayed,omitempty"`
+	Resources   map[string]K8sMixResource `json:"resources"`
+	// FitsTimes, with --find-max, is the highest rate that met the SLO over
+	// RateOpsS: how many times the live cluster's traffic fits.
+	FitsTimes float64 `json:"fits_times,omitempty"`
+}
+
+// K8sMixResource is one resource of the replayed mix. Each *_from is
+// "file" (read from the metrics) or "model" (the profile's estimate).
+type K8sMixResource struct {
+	Objects       int64              `json:"objects"`
+	ObjectsFrom   string             `json:"objects_from"`
+	MeanSizeBytes int                `json:"mean_size_bytes"`
+	SizeFrom      string             `json:"size_from"`
+	RatesOpsS     map[string]float64 `json:"rates_ops_s"` // by the apiserver's operation name
+	RatesFrom     string             `json:"rates_from"`
 }
 
 // K8sResourceStats is one resource of the profile.

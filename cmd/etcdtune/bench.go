@@ -220,6 +220,7 @@ func (b *benchOutput) Write(res *result.Result, run, _ int, runErr error) error 
 	if runErr != nil {
 		return runErr
 	}
+	noteMixFits(res, b.cmd.ErrOrStderr())
 	out := b.o.dist.agentOut(b.o.out, b.o.dist.agents.Index, run)
 	return emit(b.o.dist.stdout(b.cmd), b.o.output, out, res)
 }

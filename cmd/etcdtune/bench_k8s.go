@@ -22,6 +22,7 @@ type benchK8sOptions struct {
 	watch         bool
 	burst         float64
 	maxNodes      int
+	mixFrom       mixFromOptions
 }
 
 // benchK8sIgnored are the shared key and value flags that the profile does
@@ -38,9 +39,13 @@ pods, configmaps, secrets, events (on the apiserver's reused 1 h leases) and nod
 sized as in real clusters. Creates, CAS updates and deletes, node heartbeats, event writes,
 paginated linearizable lists (--list-limit) and one watch per resource, in the proportions
 of the cluster's own rates (see the README). Closed loop by default; --rate with the
-result's profile_rate_ops_s replays the cluster in real time.`,
+result's profile_rate_ops_s replays the cluster in real time.
+--mix-from replays a live cluster's traffic instead, read from its kube-apiserver's
+/metrics: per resource and operation its requests to etcd, its objects and their sizes.`,
 		Example: `  etcdtune bench k8s --nodes 100 --pods-per-node 30 --duration 30s
-  etcdtune bench k8s --nodes 1000 --rate 2000 -o json --out k8s.json`,
+  etcdtune bench k8s --nodes 1000 --rate 2000 -o json --out k8s.json
+  etcdtune bench k8s --mix-from https://apiserver:6443/metrics --mix-token-file token --mix-cacert ca.crt --duration 1m`,
+		PreRunE: func(cmd *cobra.Command, _ []string) error { return o.mixFrom.load(cmd, &o.rate, o.findMax) },
 	}, &o.benchOptions, o.workload)
 	fs := cmd.Flags()
 	for _, name := range benchK8sIgnored {
@@ -56,6 +61,7 @@ result's profile_rate_ops_s replays the cluster in real time.`,
 	fs.Float64Var(&o.burst, "burst", runner.DefaultK8sBurst, "--find-max: each step runs at the cluster's own request rate times this (a rollout's churn)")
 	fs.IntVar(&o.maxNodes, "max-nodes", k8s.MaxNodes, "--find-max: the largest cluster the search tries (Kubernetes' documented limit)")
 	o.findMax.kindFlags = []string{"burst", "max-nodes"}
+	o.mixFrom.addFlags(fs)
 	o.nodeSearch = o.search
 	return cmd
 }
@@ -65,6 +71,9 @@ result's profile_rate_ops_s replays the cluster in real time.`,
 // search flags' step, warm-up, precision and steps apply; --start-rate and
 // --max-rate do not (the rate follows the cluster's size).
 func (o *benchK8sOptions) search(fs *pflag.FlagSet, c runner.CapacityPhase) (runner.Phase, error) {
+	if o.mixFrom.mix != nil {
+		return nil, nil // a replay's search is over its rate: the shared one
+	}
 	for _, name := range []string{"start-rate", "max-rate"} {
 		if fs.Changed(name) {
 			return nil, badInput(fmt.Errorf("--%s does not go with bench k8s --find-max: the rate follows the cluster's size (--burst times its own rate); bound the search with --max-nodes", name))
@@ -83,6 +92,13 @@ func (o *benchK8sOptions) search(fs *pflag.FlagSet, c runner.CapacityPhase) (run
 }
 
 func (o *benchK8sOptions) workload() (engine.Workload, error) {
+	if m := o.mixFrom.mix; m != nil {
+		d := o.duration + o.warmup
+		if o.total > 0 && o.rate > 0 {
+			d = o.warmup + time.Duration(float64(o.total)/o.rate*float64(time.Second))
+		}
+		return k8s.NewReplay(k8s.ReplayOptions{Prefix: o.prefix, Mix: *m, ListLimit: o.listLimit, Seed: o.seed, Duration: d})
+	}
 	return k8s.New(k8s.Options{Prefix: o.prefix, Nodes: o.nodes,
 		PodsPerNode: o.podsPerNode, ListLimit: o.listLimit, ListEvery: o.listEvery,
 		MaxObjectSize: o.maxObjectSize, Watch: o.watch, Seed: o.seed})

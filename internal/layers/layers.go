@@ -33,6 +33,7 @@ var Of = map[string]int{
 	"localetcd":          2,
 	"localetcd/etcdtest": 3,
 	"etcdconn":           3,
+	"internal/k8stest":   4, // tests: a real Kubernetes control plane (built from k8s/reference) on loopback
 	// The load engine, then the load kinds and the probes on top of it.
 	"engine":                4,
 	"workloads":             5,
