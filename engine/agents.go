@@ -142,12 +142,19 @@ func (b *Barrier) enter(ctx context.Context, c *clientv3.Client, prefix string, 
 			if !ok || wr.Err() != nil {
 				return time.Time{}, fmt.Errorf("barrier: watch %q ended: %v", prefix, wr.Err())
 			}
+			// One response may hold an agent's entry and its leaving (a fast
+			// agent released by this one's entry, done and gone before this
+			// watch's first response): the barrier is released if all had
+			// entered at any revision, so each event is counted in order.
 			for _, ev := range wr.Events {
 				switch {
 				case ev.Type == clientv3.EventTypePut && ev.IsCreate():
 					entered++
 				case ev.Type == clientv3.EventTypeDelete:
 					entered--
+				}
+				if entered >= int64(count) {
+					return time.Now(), nil
 				}
 			}
 		}

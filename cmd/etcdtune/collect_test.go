@@ -140,7 +140,7 @@ func TestCollectNamesTheMissingAgent(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			args := []string{"bench", "put", "--endpoints", e.Endpoints()[0], "--agents", "2", "--agent-index", fmt.Sprint(i),
-				"--total", "50", "--clients", "2", "--conns", "1", "--out", filepath.Join(dir, fmt.Sprintf("agent-%d.json", i))}
+				"--total", "50", "--clients", "2", "--conns", "1", "--barrier-timeout", "30s", "--out", filepath.Join(dir, fmt.Sprintf("agent-%d.json", i))}
 			if i == 0 { // agent 1 was not given --collect: it publishes nothing
 				args = append(args, "--collect", filepath.Join(dir, "merged.json"), "--collect-timeout", "2s")
 			}
@@ -149,7 +149,7 @@ func TestCollectNamesTheMissingAgent(t *testing.T) {
 	}
 	wg.Wait()
 	if runs[1].code != 0 {
-		t.Fatalf("agent 1: exit %d: %s", runs[1].code, runs[1].stderr)
+		t.Fatalf("agent 1: exit %d: %s(agent 0: exit %d: %s)", runs[1].code, runs[1].stderr, runs[0].code, runs[0].stderr)
 	}
 	assertOneLineError(t, runs[0], exitCheckFailed, "no result from agent 1 of 2 within --collect-timeout 2s")
 	if _, err := result.ReadFile(filepath.Join(dir, "agent-0.json")); err != nil {
