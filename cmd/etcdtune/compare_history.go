@@ -80,8 +80,23 @@ func baseSide(paths []string, last int) ([]*result.Result, string, error) {
 	out := make([]*result.Result, len(runs))
 	for i, d := range runs {
 		out[i] = d.r
+		// A history mixes in a result of other workloads easily (another
+		// job's artifact): name its file, which compare's own check of
+		// the sides, by position, cannot.
+		if got, want := workloadsOf(d.r), workloadsOf(runs[0].r); !slices.Equal(got, want) {
+			return nil, "", badInput(fmt.Errorf("--base: %s holds workloads %v, the newest result %s holds %v: a history must be of one benchmark",
+				d.file, got, runs[0].file, want))
+		}
 	}
 	source := fmt.Sprintf("base: the %d newest of %d results (%s ... %s)", len(runs), total,
 		runs[0].at.UTC().Format(time.RFC3339), runs[len(runs)-1].at.UTC().Format(time.RFC3339))
 	return out, source, nil
+}
+
+func workloadsOf(r *result.Result) []string {
+	names := make([]string, len(r.Workloads))
+	for i, w := range r.Workloads {
+		names[i] = w.Name
+	}
+	return names
 }

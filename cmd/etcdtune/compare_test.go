@@ -183,3 +183,25 @@ func checkCompareBadInput(t *testing.T, dir, a, b string) {
 		assertOneLineError(t, etcdtune(t, nil, c.args...), 2, c.want)
 	}
 }
+
+// TestCompareHistoryOfOtherWorkloads: a history folder holding a result of
+// other workloads is refused naming that file.
+func TestCompareHistoryOfOtherWorkloads(t *testing.T) {
+	history := t.TempDir()
+	for name, from := range map[string]string{"a.json": "put-1.json", "b.json": "put-2.json", "c.json": "run-result.json"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "reports", "testdata", "v1-3611bbc", from))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(history, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := etcdtune(t, nil, "compare", "--base", history, "--new", filepath.Join("..", "..", "reports", "testdata", "v1-3611bbc", "put-1.json"))
+	assertOneLineError(t, r, exitBadInput, "a history must be of one benchmark")
+	// c.json, the odd one, is named either as the result that differs or
+	// as the newest the others differ from.
+	if !strings.Contains(r.stderr, "c.json") {
+		t.Errorf("the refusal does not name c.json: %q", r.stderr)
+	}
+}
