@@ -189,13 +189,8 @@ func (w *Replay) pick() int {
 
 // NewSender implements Workload.
 func (w *Replay) NewSender(id int, c *clientv3.Client) engine.Sender {
-	s := &replaySender{w: w, kv: pb.NewKVClient(c.ActiveConnection()), cursors: make([]listCursor, len(w.opts.Mix.Resources))}
-	s.cmp = pb.Compare{Target: pb.Compare_MOD, Result: pb.Compare_EQUAL, TargetUnion: &s.cmpRev}
-	s.putOp.Request = &pb.RequestOp_RequestPut{RequestPut: &s.put}
-	s.delOp.Request = &pb.RequestOp_RequestDeleteRange{RequestDeleteRange: &s.del}
-	s.getOp.Request = &pb.RequestOp_RequestRange{RequestRange: &s.get}
-	s.txn.Compare = []*pb.Compare{&s.cmp}
-	s.txn.Success = []*pb.RequestOp{nil}
+	s := &replaySender{w: w, cursors: make([]listCursor, len(w.opts.Mix.Resources))}
+	s.init(pb.NewKVClient(c.ActiveConnection()))
 	s.rng = rand.New(rand.NewPCG(w.opts.Seed, uint64(id)+1))
 	return s
 }
@@ -215,22 +210,11 @@ func (w *Replay) Finish(_ context.Context, r *result.Workload) error {
 
 // replaySender is one worker of the replay, its requests built once.
 type replaySender struct {
+	objectOps
 	w       *Replay
-	kv      pb.KVClient
-	key     []byte
 	rng     *rand.Rand
 	cursors []listCursor
-
-	cmp    pb.Compare
-	cmpRev pb.Compare_ModRevision
-	put    pb.PutRequest
-	del    pb.DeleteRangeRequest
-	get    pb.RangeRequest
-	putOp  pb.RequestOp
-	delOp  pb.RequestOp
-	getOp  pb.RequestOp
-	txn    pb.TxnRequest
-	list   pb.RangeRequest
+	list    pb.RangeRequest
 }
 
 // Send implements Sender. An update, delete or get that finds no object
@@ -275,7 +259,7 @@ func (w *Replay) kindIndex(r int, op string) int {
 
 func (s *replaySender) setKey(r int, idx uint64) {
 	s.key = s.w.appendKey(s.key[:0], r, idx)
-	s.cmp.Key, s.put.Key, s.del.Key, s.get.Key = s.key, s.key, s.key, s.key
+	s.useKey()
 }
 
 // create is Txn(If ModRevision(key) == 0, Then Put), as the apiserver's.
@@ -284,9 +268,7 @@ func (s *replaySender) create(ctx context.Context, r int) error {
 	idx := set.reserve()
 	s.setKey(r, idx)
 	s.put.Value = s.w.valueOf(r)
-	s.cmpRev.ModRevision = 0
-	s.txn.Success[0], s.txn.Failure = &s.putOp, nil
-	resp, err := s.kv.Txn(ctx, &s.txn, engine.CallOptions...)
+	resp, err := s.createIfAbsent(ctx)
 	if err != nil || !resp.Succeeded {
 		set.forget(idx)
 		if err == nil {
@@ -301,7 +283,7 @@ func (s *replaySender) create(ctx context.Context, r int) error {
 
 func (s *replaySender) update(ctx context.Context, r int, idx uint64, rev int64) error {
 	s.put.Value = s.w.valueOf(r)
-	newRev, ok, err := s.cas(ctx, r, rev, &s.putOp)
+	newRev, ok, err := s.cas(ctx, &s.w.counters[r], rev, &s.putOp)
 	if ok {
 		s.w.sets[r].written(idx, newRev)
 		s.w.counters[r].updated.Add(1)
@@ -311,35 +293,11 @@ func (s *replaySender) update(ctx context.Context, r int, idx uint64, rev int64)
 
 func (s *replaySender) delete(ctx context.Context, r int, idx uint64, rev int64) error {
 	s.setKey(r, idx)
-	_, ok, err := s.cas(ctx, r, rev, &s.delOp)
+	_, ok, err := s.cas(ctx, &s.w.counters[r], rev, &s.delOp)
 	if ok {
 		s.w.counters[r].deleted.Add(1)
 	}
 	return err
-}
-
-// cas is the apiserver's GuaranteedUpdate, as k8sSender.cas.
-func (s *replaySender) cas(ctx context.Context, r int, rev int64, op *pb.RequestOp) (int64, bool, error) {
-	c := &s.w.counters[r]
-	s.txn.Success[0], s.txn.Failure = op, []*pb.RequestOp{&s.getOp}
-	for range maxCASTries {
-		s.cmpRev.ModRevision = rev
-		resp, err := s.kv.Txn(ctx, &s.txn, engine.CallOptions...)
-		if err != nil {
-			return 0, false, err
-		}
-		if resp.Succeeded {
-			return resp.Header.Revision, true, nil
-		}
-		kvs := resp.Responses[0].GetResponseRange().GetKvs()
-		if len(kvs) == 0 {
-			c.notFound.Add(1)
-			return 0, false, nil
-		}
-		c.conflicts.Add(1)
-		rev = kvs[0].ModRevision
-	}
-	return 0, false, errCASGaveUp
 }
 
 // listPage reads one page of a list of resource r; a count is one

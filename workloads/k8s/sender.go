@@ -7,8 +7,6 @@ import (
 	"time"
 
 	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
-
-	"github.com/etcdtune/etcdtune/engine"
 )
 
 // maxCASTries bounds the retries of one CAS update. kube-apiserver retries
@@ -22,32 +20,13 @@ var errCASGaveUp = errors.New("CAS update gave up after 100 conflicts")
 // reused: a Txn whose compare, then and else parts it points at the object
 // of the moment.
 type k8sSender struct {
+	objectOps
 	w   *Workload
-	kv  pb.KVClient
 	lc  pb.LeaseClient
 	rng *rand.Rand
-	key []byte
 
-	cmp    pb.Compare
-	cmpRev pb.Compare_ModRevision
-	put    pb.PutRequest
-	del    pb.DeleteRangeRequest
-	get    pb.RangeRequest
-	putOp  pb.RequestOp
-	delOp  pb.RequestOp
-	getOp  pb.RequestOp
-	txn    pb.TxnRequest
 	list   pb.RangeRequest
 	cursor [len(resources)]listCursor
-}
-
-func (s *k8sSender) init() {
-	s.cmp = pb.Compare{Target: pb.Compare_MOD, Result: pb.Compare_EQUAL, TargetUnion: &s.cmpRev}
-	s.putOp.Request = &pb.RequestOp_RequestPut{RequestPut: &s.put}
-	s.delOp.Request = &pb.RequestOp_RequestDeleteRange{RequestDeleteRange: &s.del}
-	s.getOp.Request = &pb.RequestOp_RequestRange{RequestRange: &s.get}
-	s.txn.Compare = []*pb.Compare{&s.cmp}
-	s.txn.Success = []*pb.RequestOp{nil}
 }
 
 // Send implements Sender: it picks a kind in the profile's proportions. An
@@ -90,7 +69,7 @@ func kindIndex(res, op int) int {
 // setKey points the sender's requests at object idx of resource r.
 func (s *k8sSender) setKey(r int, idx uint64) {
 	s.key = s.w.names.appendKey(s.key[:0], r, idx)
-	s.cmp.Key, s.put.Key, s.del.Key, s.get.Key = s.key, s.key, s.key, s.key
+	s.useKey()
 }
 
 // create writes a new object only if its key is free, as the apiserver's
@@ -113,9 +92,7 @@ func (s *k8sSender) create(ctx context.Context, r int) error {
 		}
 		s.put.Lease = id
 	}
-	s.cmpRev.ModRevision = 0
-	s.txn.Success[0], s.txn.Failure = &s.putOp, nil
-	resp, err := s.kv.Txn(ctx, &s.txn, engine.CallOptions...)
+	resp, err := s.createIfAbsent(ctx)
 	switch {
 	case err != nil || !resp.Succeeded:
 		if w.sets[r] != nil {
@@ -136,7 +113,7 @@ func (s *k8sSender) create(ctx context.Context, r int) error {
 func (s *k8sSender) update(ctx context.Context, r int, idx uint64, rev int64) error {
 	s.setKey(r, idx)
 	s.put.Value, s.put.Lease = s.w.valueOf(r, idx), 0
-	newRev, ok, err := s.cas(ctx, r, rev, &s.putOp)
+	newRev, ok, err := s.cas(ctx, &s.w.counters[r], rev, &s.putOp)
 	if ok {
 		s.w.sets[r].written(idx, newRev)
 		s.w.counters[r].updated.Add(1)
@@ -160,36 +137,9 @@ func (s *k8sSender) heartbeat(ctx context.Context) error {
 // the object's revision as its precondition.
 func (s *k8sSender) delete(ctx context.Context, r int, idx uint64, rev int64) error {
 	s.setKey(r, idx)
-	_, ok, err := s.cas(ctx, r, rev, &s.delOp)
+	_, ok, err := s.cas(ctx, &s.w.counters[r], rev, &s.delOp)
 	if ok {
 		s.w.counters[r].deleted.Add(1)
 	}
 	return err
-}
-
-// cas sends Txn(If ModRevision(key) == rev, Then op, Else Get(key)) until it
-// succeeds, as the apiserver's GuaranteedUpdate does: on a conflict the Else
-// branch brings the current object, and the write is tried again from its
-// revision. ok is false if the object is gone.
-func (s *k8sSender) cas(ctx context.Context, r int, rev int64, op *pb.RequestOp) (newRev int64, ok bool, err error) {
-	c := &s.w.counters[r]
-	s.txn.Success[0], s.txn.Failure = op, []*pb.RequestOp{&s.getOp}
-	for range maxCASTries {
-		s.cmpRev.ModRevision = rev
-		resp, err := s.kv.Txn(ctx, &s.txn, engine.CallOptions...)
-		if err != nil {
-			return 0, false, err
-		}
-		if resp.Succeeded {
-			return resp.Header.Revision, true, nil
-		}
-		kvs := resp.Responses[0].GetResponseRange().GetKvs()
-		if len(kvs) == 0 {
-			c.notFound.Add(1)
-			return 0, false, nil
-		}
-		c.conflicts.Add(1)
-		rev = kvs[0].ModRevision
-	}
-	return 0, false, errCASGaveUp
 }

@@ -129,9 +129,8 @@ func (w *Workload) preload(ctx context.Context, clients []*clientv3.Client, r in
 // NewSender implements Workload.
 func (w *Workload) NewSender(id int, c *clientv3.Client) engine.Sender {
 	conn := c.ActiveConnection()
-	s := &k8sSender{w: w, kv: pb.NewKVClient(conn), lc: pb.NewLeaseClient(conn),
-		rng: rand.New(rand.NewPCG(w.opts.Seed, uint64(id)+1))}
-	s.init()
+	s := &k8sSender{w: w, lc: pb.NewLeaseClient(conn), rng: rand.New(rand.NewPCG(w.opts.Seed, uint64(id)+1))}
+	s.init(pb.NewKVClient(conn))
 	return s
 }
 
