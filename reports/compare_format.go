@@ -19,7 +19,7 @@ func WriteCompareText(w io.Writer, c *Comparison) error {
 	fmt.Fprintln(tw, "workload\tmetric\tbase\tnew\tdelta\tp, n\tevidence\tverdict")
 	for _, r := range c.Rows {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Workload, r.Metric+" ("+r.Unit+")",
-			statString(r.Base), statString(r.New), deltaString(r), pString(r), evidenceString(r), verdictString(r))
+			statString(r.Base), statString(r.New), deltaString(r), pString(r), r.Evidence, verdictString(r))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -48,7 +48,7 @@ func WriteCompareMarkdown(w io.Writer, c *Comparison) error {
 			v = "**" + v + "**"
 		}
 		fmt.Fprintf(w, "| %s | %s (%s) | %s | %s | %s | %s | %s | %s |\n", r.Workload, r.Metric, r.Unit,
-			statString(r.Base), statString(r.New), deltaString(r), pString(r), evidenceString(r), v)
+			statString(r.Base), statString(r.New), deltaString(r), pString(r), r.Evidence, v)
 	}
 	fmt.Fprintln(w)
 	return writeFootnotes(w, c)
@@ -70,11 +70,6 @@ func writeFootnotes(w io.Writer, c *Comparison) error {
 	fmt.Fprintln(w, "medians ± their 95% interval (between runs: distribution-free, ±∞ under 6 runs; within runs: from the runs' seconds); [lo, hi]: the change's 95% interval")
 	_, err := fmt.Fprintf(w, "p: Mann-Whitney U over the runs (between runs) or Welch's t on batch means of their seconds (within runs); ~: not significant at alpha %g; regression: significant and past the gate\n", c.Alpha)
 	return err
-}
-
-// evidenceString names what the row's p-value rests on.
-func evidenceString(r Row) string {
-	return r.Evidence
 }
 
 func statString(s Stat) string {

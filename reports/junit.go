@@ -56,10 +56,10 @@ func WriteCompareJUnit(w io.Writer, c *Comparison) error {
 		s := &out.Suites[i]
 		tc := junitCase{Name: r.Metric, ClassName: "etcdtune." + r.Workload, Time: "0",
 			SystemOut: fmt.Sprintf("base %s, new %s, delta %s, %s, evidence %s (%s), %s", statString(r.Base), statString(r.New),
-				deltaString(r), pString(r), evidenceString(r), r.Method, verdictString(r))}
+				deltaString(r), pString(r), r.Evidence, r.Method, verdictString(r))}
 		if r.Verdict == VerdictRegression {
 			msg := fmt.Sprintf("%s %s regressed %s past the gate (%s %s -> %s %s, %s, evidence %s: %s)", r.Workload, r.Metric, deltaString(r),
-				formatValue(r.Base.Median), r.Unit, formatValue(r.New.Median), r.Unit, pString(r), evidenceString(r), r.Method)
+				formatValue(r.Base.Median), r.Unit, formatValue(r.New.Median), r.Unit, pString(r), r.Evidence, r.Method)
 			tc.Failure = &junitFailure{Message: msg, Type: "regression", Text: msg}
 			s.Failures++
 			out.Failures++

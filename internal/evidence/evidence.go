@@ -100,7 +100,6 @@ func Usable(runs []Run) bool {
 // side is one side's estimate on the test's scale and its variance.
 type side struct {
 	est, variance, df float64
-	n                 int
 }
 
 // Compare judges the change of the sides' medians. The caller checks
@@ -142,7 +141,7 @@ func Compare(base, new []Run, o Options) Outcome {
 // the mean within-run variance over the runs, or the run-to-run spread
 // when there is one and it is larger.
 func estimate(tr scale, runs []Run, spread, spreadDF float64) side {
-	s := side{est: tr.to(medianFigure(runs)), n: len(runs)}
+	s := side{est: tr.to(medianFigure(runs))}
 	var within, withinSq float64
 	for _, r := range runs {
 		v, df := tr.withinVariance(r)
