@@ -19,6 +19,8 @@ test: vet
 	ETCDTUNE_DISK_TEST=1 $(GO) test -count=1 -v -run '^TestProbeFsyncAgreesWithFio$$' ./cmd/etcdtune/
 	@# compare's gate on the runs a CI job makes: 23 runs whose spread is measured, so alone.
 	ETCDTUNE_GATE_TEST=1 $(GO) test -count=1 -v -run '^TestCompareGatesTheRunsACIJobMakes$$' ./cmd/etcdtune/
+	@# bench k8s against the real control plane: what its controllers write depends on the load, so alone.
+	ETCDTUNE_K8S_CALIBRATION=1 $(GO) test -count=1 -v -run '^TestBenchK8sProfileAgainstARealControlPlane$$' ./cmd/etcdtune/
 	$(MAKE) fuzz
 
 # A brief fuzzing of the parsers of user-given files and server text (their

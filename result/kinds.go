@@ -59,6 +59,7 @@ type K8sResourceStats struct {
 	ListPages      int64 `json:"list_pages"`      // pages read by paginated lists
 	ListsCompleted int64 `json:"lists_completed"` // lists read to their last page
 	ListedObjects  int64 `json:"listed_objects"`  // objects the pages returned
+	Gets           int64 `json:"gets,omitempty"`  // reads of one object (linearizable, as a GET without resourceVersion)
 	WatchEvents    int64 `json:"watch_events"`    // events the resource's watch received
 	WatchExpected  int64 `json:"watch_expected"`  // writes that should have made one (created+updated+deleted)
 }
@@ -73,6 +74,11 @@ type K8sScale struct {
 	ConfigMaps  int `json:"configmaps"`
 	Secrets     int `json:"secrets"`
 	Leases      int `json:"leases"`
+	// Deployments (each with a Service: its Endpoints and EndpointSlice)
+	// and their ReplicaSets; absent from results made before the profile
+	// had them.
+	Deployments int `json:"deployments,omitempty"`
+	ReplicaSets int `json:"replicasets,omitempty"`
 }
 
 // WatchStats is the watch workload's share of the result: delivery,

@@ -19,6 +19,8 @@ type benchK8sOptions struct {
 	listLimit     int64
 	listEvery     time.Duration
 	maxObjectSize int
+	podLifetime   time.Duration
+	configEvery   time.Duration
 	watch         bool
 	burst         float64
 	maxNodes      int
@@ -45,7 +47,17 @@ result's profile_rate_ops_s replays the cluster in real time.
 		Example: `  etcdtune bench k8s --nodes 100 --pods-per-node 30 --duration 30s
   etcdtune bench k8s --nodes 1000 --rate 2000 -o json --out k8s.json
   etcdtune bench k8s --mix-from https://apiserver:6443/metrics --mix-token-file token --mix-cacert ca.crt --duration 1m`,
-		PreRunE: func(cmd *cobra.Command, _ []string) error { return o.mixFrom.load(cmd, &o.rate, o.findMax) },
+		PreRunE: func(cmd *cobra.Command, _ []string) error {
+			for _, f := range []struct {
+				name string
+				d    time.Duration
+			}{{"pod-lifetime", o.podLifetime}, {"config-update-every", o.configEvery}} {
+				if f.d <= 0 {
+					return badInput(fmt.Errorf("--%s must be positive, got %v", f.name, f.d))
+				}
+			}
+			return o.mixFrom.load(cmd, &o.rate, o.findMax)
+		},
 	}, &o.benchOptions, o.workload)
 	fs := cmd.Flags()
 	for _, name := range benchK8sIgnored {
@@ -56,6 +68,8 @@ result's profile_rate_ops_s replays the cluster in real time.
 	fs.Int64Var(&o.listLimit, "list-limit", k8s.ListLimit, "page size of the paginated lists (the apiserver's is 500)")
 	fs.DurationVar(&o.listEvery, "list-every", time.Minute, "each of pods, configmaps and secrets is listed in full this often, at the cluster's pace")
 	fs.IntVar(&o.maxObjectSize, "max-object-size", k8s.MaxObjectSize, "largest ConfigMap or Secret, bytes (the apiserver's limit is 1 MiB)")
+	fs.DurationVar(&o.podLifetime, "pod-lifetime", k8s.DefaultPodLifetime, "how long a pod lives on average: pods/lifetime pods start, and as many end, each second (a batch cluster's are minutes)")
+	fs.DurationVar(&o.configEvery, "config-update-every", k8s.DefaultConfigUpdateEvery, "each ConfigMap and Secret is rewritten this often")
 	fs.BoolVar(&o.watch, "watch", true, "keep one watch per resource, as the apiserver's watch cache does, and check it sees every write")
 	o.findMax = addFindMaxFlags(fs)
 	fs.Float64Var(&o.burst, "burst", runner.DefaultK8sBurst, "--find-max: each step runs at the cluster's own request rate times this (a rollout's churn)")
@@ -81,7 +95,8 @@ func (o *benchK8sOptions) search(fs *pflag.FlagSet, c runner.CapacityPhase) (run
 	}
 	slo := c.SLO
 	p := runner.K8sCapacityPhase{Options: k8s.Options{Prefix: o.prefix, Nodes: o.nodes, PodsPerNode: o.podsPerNode,
-		ListLimit: o.listLimit, ListEvery: o.listEvery, MaxObjectSize: o.maxObjectSize, Watch: o.watch, Seed: o.seed},
+		ListLimit: o.listLimit, ListEvery: o.listEvery, MaxObjectSize: o.maxObjectSize, Watch: o.watch, Seed: o.seed,
+		PodLifetime: o.podLifetime, ConfigUpdateEvery: o.configEvery},
 		Config: engine.Config{Duration: c.Step, Warmup: c.StepWarmup, MaxInflight: o.maxInflight, RequestTimeout: o.conn.commandTimeout},
 		Burst:  o.burst, MaxNodes: o.maxNodes, Growth: runner.DefaultK8sGrowth, Precision: c.Search.Precision,
 		MaxSteps: c.Search.MaxSteps, SLO: slo, ListSLO: runner.K8sListSLO, QuotaShare: runner.DefaultQuotaShare, Force: o.force}
@@ -101,5 +116,5 @@ func (o *benchK8sOptions) workload() (engine.Workload, error) {
 	}
 	return k8s.New(k8s.Options{Prefix: o.prefix, Nodes: o.nodes,
 		PodsPerNode: o.podsPerNode, ListLimit: o.listLimit, ListEvery: o.listEvery,
-		MaxObjectSize: o.maxObjectSize, Watch: o.watch, Seed: o.seed})
+		MaxObjectSize: o.maxObjectSize, Watch: o.watch, Seed: o.seed, PodLifetime: o.podLifetime, ConfigUpdateEvery: o.configEvery})
 }

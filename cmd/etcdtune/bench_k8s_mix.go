@@ -48,7 +48,7 @@ func (o *mixFromOptions) addFlags(fs *pflag.FlagSet) {
 
 // mixModelFlags are bench k8s's flags of the modelled cluster, which a
 // replay takes from the metrics instead.
-var mixModelFlags = []string{"nodes", "pods-per-node", "list-every", "max-object-size", "watch", "burst", "max-nodes"}
+var mixModelFlags = []string{"nodes", "pods-per-node", "list-every", "max-object-size", "pod-lifetime", "config-update-every", "watch", "burst", "max-nodes"}
 
 // load checks the flags and reads the mix, before any load: a bad file or
 // URL is one line and exit 2, an unreachable URL exit 3. The rate, unless

@@ -8,7 +8,11 @@ package k8stest
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"io/fs"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -43,12 +47,22 @@ type Binaries struct {
 }
 
 // Build returns the control plane's binaries, building them on first use
-// into <cache>/k8s-<Version>/ (about six minutes on 2 cores from an empty Go
-// build cache, 3 GB of it) and reusing them afterwards. Concurrent callers
-// build once (localetcd.CachedBuild's lock). It must run inside etcdtune's
-// source tree, as tests do.
+// into <cache>/k8s-<Version>-<hash>/ (about six minutes on 2 cores from an
+// empty Go build cache, 3 GB of it) and reusing them afterwards. The hash
+// is of the reference module's files and the build's flags, so that a
+// changed hollow-node runner or pin is rebuilt, not run stale. Concurrent
+// callers build once (localetcd.CachedBuild's lock). It must run inside
+// etcdtune's source tree, as tests do.
 func Build(ctx context.Context) (Binaries, error) {
-	dir, err := localetcd.CacheDir("k8s-" + Version)
+	root, err := localetcd.ModuleRoot(ctx)
+	if err != nil {
+		return Binaries{}, fmt.Errorf("build Kubernetes: %w", err)
+	}
+	hash, err := sourceHash(filepath.Join(root, referenceDir))
+	if err != nil {
+		return Binaries{}, fmt.Errorf("build Kubernetes: %w", err)
+	}
+	dir, err := localetcd.CacheDir("k8s-" + Version + "-" + hash)
 	if err != nil {
 		return Binaries{}, fmt.Errorf("build Kubernetes: %w", err)
 	}
@@ -83,6 +97,33 @@ func buildInto(ctx context.Context, dir string) error {
 		return fmt.Errorf("go %s in %s: %w: %s", strings.Join(args, " "), cmd.Dir, err, strings.TrimSpace(out.String()))
 	}
 	return nil
+}
+
+// sourceHash is a short hash of the files of the module in dir (names and
+// contents, in a fixed order) and of what the build is given besides.
+func sourceHash(dir string) (string, error) {
+	h := sha256.New()
+	fmt.Fprintln(h, versionLDFlags())
+	for _, p := range packages {
+		fmt.Fprintln(h, p.bin, p.pkg)
+	}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		fmt.Fprintf(h, "%s %d\n", filepath.ToSlash(rel), len(b))
+		h.Write(b)
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("hash %s: %w", dir, err)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:12], nil
 }
 
 // versionLDFlags set the version variables of component-base (what the

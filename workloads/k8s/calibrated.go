@@ -6,8 +6,8 @@ import "sort"
 // (cmd/etcdtune's TestBenchK8sProfileAgainstARealControlPlane) sets beside
 // the real ones.
 const (
-	UpdatesPerPodStart = updatesPerPodStart
-	EventsPerPodStart  = eventsPerPodStart
+	PodUpdatesPerChurn   = podUpdatesPerChurn
+	EventCreatesPerChurn = eventCreatesPerChurn
 )
 
 // MedianSize is the median size of resource name's objects as the profile

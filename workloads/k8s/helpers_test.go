@@ -49,7 +49,7 @@ func checkK8sKeys(t *testing.T, o k8s.Options, namespaces int, kvs []*mvccpb.Key
 			t.Errorf("key %q is not of the layout", kv.Key)
 			continue
 		}
-		res, idx := m[1], m[5]
+		res, idx := strings.TrimPrefix(m[1], "services/"), m[5]
 		counts[res]++
 		checkNamespace(t, kv.Key, res, m[3], idx, namespaces)
 		lo, hi := o.SizeRange(res)
@@ -72,7 +72,8 @@ func checkNamespace(t *testing.T, key []byte, res, ns, idx string, namespaces in
 		}
 		return
 	}
-	// A namespace holds 30 pods, 4 ConfigMaps and 6 Secrets, fixed by the
+	// A namespace holds 30 pods, 4 ConfigMaps, 6 Secrets, 3 Deployments
+	// (6 ReplicaSets, 3 EndpointSlices and Endpoints), fixed by the
 	// object's number (a grown cluster keeps its keys); events spread
 	// over the namespaces.
 	want := strconv.Itoa(i % namespaces)
@@ -85,7 +86,8 @@ func checkNamespace(t *testing.T, key []byte, res, ns, idx string, namespaces in
 }
 
 // perNamespace is how many objects of each resource a namespace holds.
-var perNamespace = map[string]int{"pods": 30, "configmaps": 4, "secrets": 6}
+var perNamespace = map[string]int{"pods": 30, "configmaps": 4, "secrets": 6,
+	"deployments": 3, "replicasets": 6, "endpointslices": 3, "endpoints": 3}
 
 func readAt(t *testing.T, c *clientv3.Client, prefix string, rev int64) []string {
 	t.Helper()

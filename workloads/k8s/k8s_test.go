@@ -17,7 +17,7 @@ import (
 var k8sResourceNames = []string{"pods", "configmaps", "secrets", "events", "leases"}
 
 // k8sKey is the layout: <prefix>registry/<resource>/<namespace>/<name>.
-var k8sKey = regexp.MustCompile(`^/etcdtune/registry/([a-z]+)/(ns-(\d+)|kube-node-lease)/([a-z]+)-(\d+)$`)
+var k8sKey = regexp.MustCompile(`^/etcdtune/registry/([a-z]+|services/endpoints)/(ns-(\d+)|kube-node-lease)/([a-z]+)-(\d+)$`)
 
 // After a run, what etcd holds under the prefix is the profile's layout:
 // every key has the apiserver's shape with the right namespace, every

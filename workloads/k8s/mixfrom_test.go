@@ -121,7 +121,7 @@ func FuzzReadMixFile(f *testing.F) {
 		m.Stats()
 		if r, err := NewReplay(ReplayOptions{Prefix: "/fuzz/", Mix: m, ListLimit: ListLimit}); err == nil {
 			r.Kinds()
-			r.pick()
+			r.mix.pick()
 		}
 	})
 }

@@ -17,7 +17,7 @@ type k8sNames struct {
 
 // resourcePrefix is where the objects of resource r live, ending in "/".
 func (n k8sNames) resourcePrefix(r int) string {
-	return n.prefix + engine.RegistryDir + resources[r].name + "/"
+	return n.prefix + engine.RegistryDir + resources[r].keySegment() + "/"
 }
 
 // appendKey appends the key of object idx of resource r to b.
@@ -25,7 +25,7 @@ func (n k8sNames) appendKey(b []byte, r int, idx uint64) []byte {
 	b = append(b, n.prefix...)
 	b = append(b, engine.RegistryDir...)
 	res := &resources[r]
-	b = append(b, res.name...)
+	b = append(b, res.keySegment()...)
 	b = append(b, '/')
 	switch {
 	case res.namespace != "":

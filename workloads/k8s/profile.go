@@ -49,27 +49,55 @@ type Options struct {
 	MaxObjectSize int           // --max-object-size: cap of ConfigMap and Secret sizes
 	Watch         bool          // one watch per resource, as the apiserver's watch cache has
 	Seed          uint64
+	// PodLifetime (--pod-lifetime) is how long a pod lives on average:
+	// Pods/PodLifetime pods start, and as many end, each second.
+	// ConfigUpdateEvery (--config-update-every) is how often each ConfigMap
+	// and Secret is rewritten. 0 is the default (DefaultPodLifetime,
+	// DefaultConfigUpdateEvery).
+	PodLifetime       time.Duration
+	ConfigUpdateEvery time.Duration
+}
+
+func (o Options) podLifetime() time.Duration {
+	if o.PodLifetime == 0 {
+		return DefaultPodLifetime
+	}
+	return o.PodLifetime
+}
+
+func (o Options) configUpdateEvery() time.Duration {
+	if o.ConfigUpdateEvery == 0 {
+		return DefaultConfigUpdateEvery
+	}
+	return o.ConfigUpdateEvery
 }
 
 // Scale derives the object counts from the node and pod counts. The ratios
 // are estimates of a typical cluster: a namespace per 30 pods; one
 // ConfigMap per namespace (kube-root-ca.crt, published into every
-// namespace) plus one per 10 pods; one Secret per 5 pods.
+// namespace) plus one per 10 pods; one Secret per 5 pods; a Deployment
+// (with a Service) per 10 pods, and two ReplicaSets of each (the current
+// one and the last rollout's, scaled to 0).
 func (o Options) Scale() result.K8sScale {
 	pods := o.Nodes * o.PodsPerNode
 	ns := max(1, ceilDiv(pods, podsPerNamespace))
+	deploys := ceilDiv(pods, podsPerDeployment)
 	return result.K8sScale{Nodes: o.Nodes, PodsPerNode: o.PodsPerNode, Pods: pods, Namespaces: ns,
-		ConfigMaps: ns + ceilDiv(pods, podsPerConfigMap), Secrets: max(1, ceilDiv(pods, podsPerSecret)), Leases: o.Nodes}
+		ConfigMaps: ns + ceilDiv(pods, podsPerConfigMap), Secrets: max(1, ceilDiv(pods, podsPerSecret)), Leases: o.Nodes,
+		Deployments: deploys, ReplicaSets: replicaSetsPerDeployment * deploys}
 }
 
 // The ratios of Scale. The resource table's perNamespace derive from them:
 // a namespace holds 30 pods, 1 + 30/10 ConfigMaps and 30/5 Secrets, and
 // the counts above never need more namespaces than Scale has
-// (ceil(p/10) <= 3 ceil(p/30), ceil(p/5) <= 6 ceil(p/30)).
+// (ceil(p/10) <= 3 ceil(p/30), ceil(p/5) <= 6 ceil(p/30)); so do the
+// Deployments' objects (3 a namespace, 6 ReplicaSets).
 const (
-	podsPerNamespace = 30
-	podsPerConfigMap = 10
-	podsPerSecret    = 5
+	podsPerNamespace         = 30
+	podsPerConfigMap         = 10
+	podsPerSecret            = 5
+	podsPerDeployment        = 10
+	replicaSetsPerDeployment = 2
 )
 
 // Rate is the requests per second of the profile's cluster at its natural
@@ -100,6 +128,10 @@ func (o Options) Validate() error {
 		return fmt.Errorf("--list-limit must be at least 1 (the apiserver pages by %d), got %d", ListLimit, o.ListLimit)
 	case o.ListEvery <= 0:
 		return fmt.Errorf("--list-every must be positive, got %v", o.ListEvery)
+	case o.PodLifetime < 0:
+		return fmt.Errorf("--pod-lifetime must be positive, got %v", o.PodLifetime)
+	case o.ConfigUpdateEvery < 0:
+		return fmt.Errorf("--config-update-every must be positive, got %v", o.ConfigUpdateEvery)
 	case o.MaxObjectSize < 4<<10:
 		return fmt.Errorf("--max-object-size must be at least 4096 bytes, got %d", o.MaxObjectSize)
 	case len(o.Prefix)+k8sMaxKeyLen+o.MaxObjectSize+engine.RequestOverhead > engine.MaxRequestBytes:

@@ -7,7 +7,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"strconv"
-	"sync/atomic"
 	"time"
 
 	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
@@ -34,16 +33,13 @@ type ReplayOptions struct {
 // first, then each operation at its share of the mix's rate, sent as the
 // apiserver sends it (creates and deletes guarded by the key's
 // ModRevision, CAS updates, linearizable gets, paginated lists, counts).
-// The shares are kept exactly, not drawn at random: the n-th request takes
-// the kind where n times the golden ratio falls among the cumulative
-// shares, so that even a kind of a few requests is sent at its rate.
+// The shares are kept exactly, not drawn at random (k8sMix).
 // Watches are not replayed (the apiserver's are one per resource, on its
 // watch cache).
 type Replay struct {
 	opts     ReplayOptions
 	kinds    []replayKind
-	cum      []float64
-	seq      atomic.Uint64
+	mix      k8sMix
 	value    []byte
 	sets     []*objectSet
 	preload  []int64 // objects written first, per resource
@@ -67,7 +63,6 @@ func NewReplay(o ReplayOptions) (*Replay, error) {
 		return nil, fmt.Errorf("--list-limit must be at least 1 (the apiserver pages by %d), got %d", ListLimit, o.ListLimit)
 	}
 	w := &Replay{opts: o, value: k8sValue(MaxObjectSize, o.Seed)}
-	var total float64
 	for r, res := range o.Mix.Resources {
 		w.sets = append(w.sets, newObjectSet())
 		w.preload = append(w.preload, res.Objects+spareObjects(res, o.Duration))
@@ -75,7 +70,6 @@ func NewReplay(o ReplayOptions) (*Replay, error) {
 		for _, op := range mixOps {
 			if v := res.Rates[op]; v > 0 {
 				w.kinds = append(w.kinds, replayKind{res: r, op: op, rate: v})
-				total += v
 			}
 		}
 	}
@@ -86,12 +80,11 @@ func NewReplay(o ReplayOptions) (*Replay, error) {
 		return nil, fmt.Errorf("--mix-from: the mix's objects need about %d MiB, over etcd's default 2 GiB --quota-backend-bytes", w.maxBytes>>20)
 	}
 	w.counters = make([]k8sCounters, len(o.Mix.Resources))
-	var acc float64
-	for _, k := range w.kinds {
-		acc += k.rate / total
-		w.cum = append(w.cum, acc)
+	rates := make([]float64, len(w.kinds))
+	for i, k := range w.kinds {
+		rates[i] = k.rate
 	}
-	w.cum[len(w.cum)-1] = 1
+	w.mix = newK8sMix(rates)
 	return w, nil
 }
 
@@ -174,19 +167,6 @@ func (w *Replay) Prepare(ctx context.Context, clients []*clientv3.Client) error 
 	return nil
 }
 
-// pick is the kind of the n-th request: the golden ratio's sequence keeps
-// every kind's count within a few requests of its share at any n.
-func (w *Replay) pick() int {
-	n := w.seq.Add(1)
-	u := math.Mod(float64(n)*(math.Sqrt(5)-1)/2, 1)
-	for i, c := range w.cum {
-		if u < c {
-			return i
-		}
-	}
-	return len(w.cum) - 1
-}
-
 // NewSender implements Workload.
 func (w *Replay) NewSender(id int, c *clientv3.Client) engine.Sender {
 	s := &replaySender{w: w, cursors: make([]listCursor, len(w.opts.Mix.Resources))}
@@ -220,7 +200,7 @@ type replaySender struct {
 // Send implements Sender. An update, delete or get that finds no object
 // (all deleted) creates one instead, and is counted as the create.
 func (s *replaySender) Send(ctx context.Context, _ time.Time) (int, error) {
-	k := s.w.pick()
+	k := s.w.mix.pick()
 	kind := s.w.kinds[k]
 	r, set := kind.res, s.w.sets[kind.res]
 	switch kind.op {

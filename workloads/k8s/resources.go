@@ -1,6 +1,10 @@
 package k8s
 
-import "github.com/etcdtune/etcdtune/result"
+import (
+	"time"
+
+	"github.com/etcdtune/etcdtune/result"
+)
 
 // Kubernetes resources of the profile: indexes into resources.
 const (
@@ -9,6 +13,10 @@ const (
 	resSecrets
 	resEvents
 	resLeases
+	resDeployments
+	resReplicaSets
+	resEndpointSlices
+	resEndpoints
 )
 
 // Operations of the profile.
@@ -17,10 +25,11 @@ const (
 	opUpdate
 	opDelete
 	opList
+	opGet
 )
 
 // opNames name the operations in the kinds' names, "<resource>/<op>".
-var opNames = [...]string{opCreate: "create", opUpdate: "update", opDelete: "delete", opList: "list"}
+var opNames = [...]string{opCreate: "create", opUpdate: "update", opDelete: "delete", opList: "list", opGet: "get"}
 
 // sizeBand is a share of a resource's objects with sizes spread
 // log-uniformly between min and max bytes.
@@ -34,7 +43,10 @@ type sizeBand struct {
 // The kinds, the sizes, the preload, the counters and the result's
 // per-resource figures all derive from the table below.
 type resource struct {
-	name string // etcd key segment and the name in the result, e.g. "pods"
+	name string // the name in the result, e.g. "pods"
+	// segment is the key segment after registry/ where it is not the name:
+	// the apiserver keeps Endpoints under services/endpoints.
+	segment string
 	// object is the prefix of an object's name, followed by its number.
 	object string
 	// namespace, if set, holds every object (node Leases); otherwise the
@@ -65,56 +77,104 @@ type resourceOp struct {
 	rate func(pace) float64
 }
 
-// Churn and update rates, estimates of a steady cluster (see the README).
+// What one churned pod (a pod started and one ended: the profile's churn
+// keeps the count of pods) makes the control plane write to etcd, and
+// read of it: measured on kube-apiserver v1.34 with hollow nodes, pods of
+// `helm create`'s chart in Deployments of 10 scaled to 5 and back and
+// rolled out (cmd/etcdtune's TestBenchK8sProfileAgainstARealControlPlane,
+// the writes counted by a watch on etcd, the reads by the apiserver's
+// etcd_requests_total). The README's table has the figures.
 const (
-	podLifetimeS       = 1800 // a pod lives 30 min on average: creates = deletes = pods/1800 per second
-	updatesPerPodStart = 4    // binding, then kubelet's status: ContainerCreating, Running, Ready
-	podStatusEveryS    = 300  // besides, each pod's status changes every 5 min (probes, restarts)
-	eventsPerPodStart  = 5    // Scheduled, Pulling, Pulled, Created, Started
-	nodeEventEveryS    = 60   // and each node makes an event a minute
-	configUpdateEveryS = 3600 // each ConfigMap or Secret changes once an hour
+	// Binding, the kubelet's status as the pod starts, the graceful
+	// deletion's mark and the kubelet's last status before the delete.
+	podUpdatesPerChurn = 6.1
+	// The kubelet's and controllers' reads of a pod (a GET without a
+	// resourceVersion reaches etcd).
+	podGetsPerChurn = 7.0
+	// Scheduled, Pulled, Created, Started, Killing and the ReplicaSet's and
+	// Deployment's events; updates are the event correlator's counts of
+	// repeated events (a PATCH: events are not in the watch cache, so the
+	// apiserver reads each from etcd first).
+	eventCreatesPerChurn = 6.7
+	eventUpdatesPerChurn = 3.6
+	// Status updates of the pod's ReplicaSet and Deployment (replicas,
+	// ready, available) and its Service's EndpointSlice and Endpoints
+	// (the pod's address in and out).
+	replicaSetUpdatesPerChurn    = 2.3
+	replicaSetGetsPerChurn       = 1.2
+	deploymentUpdatesPerChurn    = 2.1
+	endpointSliceUpdatesPerChurn = 2.2
+	endpointsUpdatesPerChurn     = 1.3
+)
+
+// Rates of a steady cluster's own that the calibration does not see
+// (hollow pods never change once Ready), estimates (see the README).
+const (
+	podStatusEveryS = 300 // besides, each pod's status changes every 5 min (probes, restarts)
+	nodeEventEveryS = 60  // and each node makes an event a minute
+)
+
+// Defaults of the pace of a steady cluster (estimates): a pod lives 30 min
+// on average, each ConfigMap or Secret changes once an hour.
+const (
+	DefaultPodLifetime       = 30 * time.Minute
+	DefaultConfigUpdateEvery = time.Hour
 )
 
 // controlPlaneLeaseRenewals are the lease updates per second of the control
 // plane itself, whatever the cluster's size: kube-controller-manager and
 // kube-scheduler renew their leader-election Lease every 2 s
 // (--leader-elect-retry-period), each kube-apiserver its identity Lease
-// every 10 s. Measured on kube-apiserver v1.34 with 3 hollow nodes: 1.30
-// lease updates/s in all at rest, against 0.3 + 1.1 = 1.4 here. They are
-// sent on the node Leases (same size and CAS), which keeps the key layout.
+// every 10 s. Measured on kube-apiserver v1.34 with 3 hollow nodes: 1.37
+// lease updates/s in all, against 0.3 + 1.1 = 1.4 here. They are sent on
+// the node Leases (same size and CAS), which keeps the key layout.
 const controlPlaneLeaseRenewals = 2.0/2 + 1.0/10
 
+// perChurn is a resource's operation at rate per churned pod.
+func perChurn(rate float64) func(pace) float64 {
+	return func(p pace) float64 { return rate * p.churn }
+}
+
+// configUpdates is the update rate of n ConfigMaps or Secrets.
+func configUpdates(n func(result.K8sScale) int) func(pace) float64 {
+	return func(p pace) float64 { return float64(n(p.sc)) / p.o.configUpdateEvery().Seconds() }
+}
+
 var resources = [...]resource{
+	// Pods: median 3,8xx B measured (helm create's pods, Running).
 	resPods: {name: "pods", object: "pod-", perNamespace: podsPerNamespace, sizes: []sizeBand{{1, 2 << 10, 8 << 10}},
 		count: func(sc result.K8sScale) int { return sc.Pods },
 		ops: []resourceOp{
-			{opCreate, func(p pace) float64 { return p.churn }},
-			{opUpdate, func(p pace) float64 { return updatesPerPodStart*p.churn + float64(p.sc.Pods)/podStatusEveryS }},
-			{opDelete, func(p pace) float64 { return p.churn }},
+			{opCreate, perChurn(1)},
+			{opUpdate, func(p pace) float64 { return podUpdatesPerChurn*p.churn + float64(p.sc.Pods)/podStatusEveryS }},
+			{opDelete, perChurn(1)},
+			{opGet, perChurn(podGetsPerChurn)},
 			{opList, func(p pace) float64 { return p.pages(p.sc.Pods) }},
 		}},
 	resConfigMaps: {name: "configmaps", object: "cm-", perNamespace: 1 + podsPerNamespace/podsPerConfigMap,
 		sizes: []sizeBand{{0.90, 100, 4 << 10}, {0.09, 4 << 10, 64 << 10}, {0.01, 64 << 10, MaxObjectSize}},
 		count: func(sc result.K8sScale) int { return sc.ConfigMaps },
 		ops: []resourceOp{
-			{opUpdate, func(p pace) float64 { return float64(p.sc.ConfigMaps) / configUpdateEveryS }},
+			// kube-root-ca.crt, one a namespace, changes only with the
+			// cluster's CA: the users' ConfigMaps are rewritten.
+			{opUpdate, configUpdates(func(sc result.K8sScale) int { return sc.ConfigMaps - sc.Namespaces })},
 			{opList, func(p pace) float64 { return p.pages(p.sc.ConfigMaps) }},
 		}},
 	resSecrets: {name: "secrets", object: "secret-", perNamespace: podsPerNamespace / podsPerSecret,
 		sizes: []sizeBand{{0.90, 200, 8 << 10}, {0.09, 8 << 10, 128 << 10}, {0.01, 128 << 10, MaxObjectSize}},
 		count: func(sc result.K8sScale) int { return sc.Secrets },
 		ops: []resourceOp{
-			{opUpdate, func(p pace) float64 { return float64(p.sc.Secrets) / configUpdateEveryS }},
+			{opUpdate, configUpdates(func(sc result.K8sScale) int { return sc.Secrets })},
 			{opList, func(p pace) float64 { return p.pages(p.sc.Secrets) }},
 		}},
-	// Events: median 596 B measured on kube-apiserver v1.34 (Scheduled,
-	// SuccessfulCreate, ScalingReplicaSet of a Deployment's pods).
+	// Events: median 6xx B measured.
 	resEvents: {name: "events", object: "event-", sizes: []sizeBand{{1, 450, 800}},
 		ops: []resourceOp{
-			{opCreate, func(p pace) float64 { return eventsPerPodStart*p.churn + float64(p.sc.Nodes)/nodeEventEveryS }},
+			{opCreate, func(p pace) float64 { return eventCreatesPerChurn*p.churn + float64(p.sc.Nodes)/nodeEventEveryS }},
+			{opUpdate, perChurn(eventUpdatesPerChurn)},
 		}},
-	// Node Leases share one namespace and take the node's name.
-	// Node Leases: median 478 B measured on kube-apiserver v1.34.
+	// Node Leases share one namespace and take the node's name: median
+	// 479 B measured.
 	resLeases: {name: "leases", object: "node-", namespace: "kube-node-lease", sizes: []sizeBand{{1, 420, 560}},
 		count: func(sc result.K8sScale) int { return sc.Leases },
 		ops: []resourceOp{
@@ -122,6 +182,29 @@ var resources = [...]resource{
 				return float64(p.sc.Nodes)/k8sHeartbeatInterval.Seconds() + controlPlaneLeaseRenewals
 			}},
 		}},
+	// Deployments (3,3xx B measured), their ReplicaSets (3,0xx B) and their
+	// Services' EndpointSlices (2,2xx B) and Endpoints (1,6xx B): only
+	// their status changes with the churn.
+	resDeployments: {name: "deployments", object: "deploy-", perNamespace: podsPerNamespace / podsPerDeployment,
+		sizes: []sizeBand{{1, 2200, 5000}}, count: func(sc result.K8sScale) int { return sc.Deployments },
+		ops: []resourceOp{{opUpdate, perChurn(deploymentUpdatesPerChurn)}}},
+	resReplicaSets: {name: "replicasets", object: "rs-", perNamespace: replicaSetsPerDeployment * podsPerNamespace / podsPerDeployment,
+		sizes: []sizeBand{{1, 2000, 4500}}, count: func(sc result.K8sScale) int { return sc.ReplicaSets },
+		ops: []resourceOp{{opUpdate, perChurn(replicaSetUpdatesPerChurn)}, {opGet, perChurn(replicaSetGetsPerChurn)}}},
+	resEndpointSlices: {name: "endpointslices", object: "svc-", perNamespace: podsPerNamespace / podsPerDeployment,
+		sizes: []sizeBand{{1, 1500, 3300}}, count: func(sc result.K8sScale) int { return sc.Deployments },
+		ops: []resourceOp{{opUpdate, perChurn(endpointSliceUpdatesPerChurn)}}},
+	resEndpoints: {name: "endpoints", segment: "services/endpoints", object: "svc-", perNamespace: podsPerNamespace / podsPerDeployment,
+		sizes: []sizeBand{{1, 1100, 2500}}, count: func(sc result.K8sScale) int { return sc.Deployments },
+		ops: []resourceOp{{opUpdate, perChurn(endpointsUpdatesPerChurn)}}},
+}
+
+// keySegment is where resource r's keys are after registry/.
+func (res *resource) keySegment() string {
+	if res.segment != "" {
+		return res.segment
+	}
+	return res.name
 }
 
 // pace is what the rates are computed from: the options, the cluster they

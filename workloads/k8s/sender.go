@@ -7,6 +7,8 @@ import (
 	"time"
 
 	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
+
+	"github.com/etcdtune/etcdtune/engine"
 )
 
 // maxCASTries bounds the retries of one CAS update. kube-apiserver retries
@@ -31,18 +33,28 @@ type k8sSender struct {
 
 // Send implements Sender: it picks a kind in the profile's proportions. An
 // update or delete that finds no object to work on creates one instead
-// (pods only: the other resources keep their objects).
+// (pods and events only: the other resources keep their objects).
 func (s *k8sSender) Send(ctx context.Context, _ time.Time) (int, error) {
-	k := s.w.mix.pick(s.rng)
+	k := s.w.mix.pick()
 	kind := k8sKinds[k]
 	set := s.w.sets[kind.res]
 	switch kind.op {
 	case opUpdate:
-		if kind.res == resLeases {
+		switch kind.res {
+		case resLeases:
 			return k, s.heartbeat(ctx)
+		case resEvents:
+			if ok, err := s.updateEvent(ctx); ok || err != nil {
+				return k, err
+			}
+		default:
+			if idx, rev, ok := set.pick(s.rng); ok {
+				return k, s.update(ctx, kind.res, idx, rev)
+			}
 		}
-		if idx, rev, ok := set.pick(s.rng); ok {
-			return k, s.update(ctx, kind.res, idx, rev)
+	case opGet:
+		if idx, _, ok := set.pick(s.rng); ok {
+			return k, s.getObject(ctx, kind.res, idx)
 		}
 	case opDelete:
 		if idx, rev, ok := set.popOldest(s.w.scale.Pods / 2); ok {
@@ -119,6 +131,50 @@ func (s *k8sSender) update(ctx context.Context, r int, idx uint64, rev int64) er
 		s.w.counters[r].updated.Add(1)
 	}
 	return err
+}
+
+// recentEvents is how many of the newest events an event update picks
+// from: the event correlator counts repeats of recent events.
+const recentEvents = 16
+
+// updateEvent rewrites one of the newest events as the apiserver does an
+// event's PATCH: events are not in its watch cache, so it reads the event
+// from etcd, then writes it by CAS on the reused lease. ok is false when
+// there is no event yet, or the one picked is still being created.
+func (s *k8sSender) updateEvent(ctx context.Context) (ok bool, err error) {
+	w := s.w
+	seq := w.eventSeq.Load()
+	if seq == 0 {
+		return false, nil
+	}
+	idx := seq - 1 - s.rng.Uint64N(min(seq, recentEvents))
+	s.setKey(resEvents, idx)
+	resp, err := s.kv.Range(ctx, &s.get, engine.CallOptions...)
+	if err != nil || len(resp.Kvs) == 0 {
+		return false, err
+	}
+	w.counters[resEvents].gets.Add(1)
+	id, err := w.leases.get(ctx, s.lc)
+	if err != nil {
+		return true, err
+	}
+	s.put.Value, s.put.Lease = w.valueOf(resEvents, idx), id
+	_, ok, err = s.cas(ctx, &w.counters[resEvents], resp.Kvs[0].ModRevision, &s.putOp)
+	if ok {
+		w.counters[resEvents].updated.Add(1)
+	}
+	return true, err
+}
+
+// getObject reads object idx, linearizable, as a GET without a
+// resourceVersion reaches etcd.
+func (s *k8sSender) getObject(ctx context.Context, r int, idx uint64) error {
+	s.setKey(r, idx)
+	if _, err := s.kv.Range(ctx, &s.get, engine.CallOptions...); err != nil {
+		return err
+	}
+	s.w.counters[r].gets.Add(1)
+	return nil
 }
 
 // heartbeat renews the next node's Lease, nodes taken in turn: each kubelet

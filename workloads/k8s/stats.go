@@ -12,13 +12,14 @@ type k8sCounters struct {
 	created, updated, deleted                atomic.Int64
 	conflicts, notFound                      atomic.Int64
 	listPages, listsCompleted, listedObjects atomic.Int64
+	gets                                     atomic.Int64
 }
 
 func (c *k8sCounters) stats() result.K8sResourceStats {
 	s := result.K8sResourceStats{Preloaded: c.preloaded.Load(), PreloadBytes: c.preloadBytes.Load(),
 		Created: c.created.Load(), Updated: c.updated.Load(), Deleted: c.deleted.Load(),
 		Conflicts: c.conflicts.Load(), NotFound: c.notFound.Load(), ListPages: c.listPages.Load(),
-		ListsCompleted: c.listsCompleted.Load(), ListedObjects: c.listedObjects.Load()}
+		ListsCompleted: c.listsCompleted.Load(), ListedObjects: c.listedObjects.Load(), Gets: c.gets.Load()}
 	s.WatchExpected = s.Created + s.Updated + s.Deleted
 	return s
 }

@@ -92,7 +92,9 @@ func (w *Workload) Params() map[string]any {
 	return map[string]any{"prefix": w.opts.Prefix, "nodes": w.opts.Nodes, "pods_per_node": w.opts.PodsPerNode,
 		"list_limit": w.opts.ListLimit, "list_every": w.opts.ListEvery.String(), "max_object_size": w.opts.MaxObjectSize,
 		"watch": w.opts.Watch, "seed": w.opts.Seed, "pods": w.scale.Pods, "namespaces": w.scale.Namespaces,
-		"configmaps": w.scale.ConfigMaps, "secrets": w.scale.Secrets, "profile_rate_ops_s": rate}
+		"configmaps": w.scale.ConfigMaps, "secrets": w.scale.Secrets, "deployments": w.scale.Deployments,
+		"replicasets": w.scale.ReplicaSets, "pod_lifetime": w.opts.podLifetime().String(),
+		"config_update_every": w.opts.configUpdateEvery().String(), "profile_rate_ops_s": rate}
 }
 
 // value is the value of object idx of resource r.

@@ -101,6 +101,18 @@ func run(ctx context.Context, kubeconfig, name string, port, maxPods int) error 
 
 	hk := kubemark.NewHollowKubelet(f, c, client, heartbeat,
 		&cadvisortest.Fake{NodeName: name}, fake.ImageService, runtimeService, cm.NewStubContainerManager())
+	// kubemark gives the kubelet a FakeRecorder, which drops its events
+	// (Pulled, Created, Started, Killing, ...) and spares its OOM watcher
+	// from reading /dev/kmsg. A real kubelet writes them, a large share of
+	// what a cluster stores, so this one does too where /dev/kmsg can be
+	// read (the kubelet then makes its recorder itself, as a real one).
+	if k, err := os.Open("/dev/kmsg"); err == nil {
+		k.Close()
+		hk.KubeletDeps.Recorder = nil
+		hk.KubeletDeps.EventClient = client.CoreV1()
+	} else {
+		klog.Warningf("hollownode %s records no kubelet events: %v", name, err)
+	}
 	go hk.Run(ctx)
 	<-ctx.Done()
 	return nil
