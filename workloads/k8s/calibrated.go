@@ -2,16 +2,10 @@ package k8s
 
 import "sort"
 
-// The profile's figures that the calibration against a real control plane
-// (cmd/etcdtune's TestBenchK8sProfileAgainstARealControlPlane) sets beside
-// the real ones.
-const (
-	PodUpdatesPerChurn   = podUpdatesPerChurn
-	EventCreatesPerChurn = eventCreatesPerChurn
-)
-
 // MedianSize is the median size of resource name's objects as the profile
-// writes them (over its first 10,001 objects, fixed by the seed).
+// writes them (over its first 10,001 objects, fixed by the seed), which the
+// calibration against a real control plane (cmd/etcdtune's
+// TestBenchK8sProfileAgainstARealControlPlane) sets beside the real one.
 func (o Options) MedianSize(name string) int {
 	for r, res := range resources {
 		if res.name == name {

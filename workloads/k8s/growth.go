@@ -63,6 +63,8 @@ func (w *Workload) resize(ctx context.Context, clients []*clientv3.Client, nodes
 // rates and the mix that follows them.
 func (w *Workload) setScale(o Options) {
 	w.opts, w.scale, w.rates = o, o.Scale(), o.Rates()
+	// The last load's events went with its leases (Finish).
+	w.eventFirst.Store(w.eventSeq.Load())
 	w.names = k8sNames{prefix: o.Prefix, namespaces: w.scale.Namespaces}
 	w.mix = newK8sMix(w.rates)
 }

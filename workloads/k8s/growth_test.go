@@ -108,5 +108,38 @@ func TestK8sGrowMatchesAFreshCluster(t *testing.T) {
 	if n := loadtest.CountPrefix(t, cs[0], o.Prefix+"registry/pods/"); n != 120 {
 		t.Errorf("shrunk to 3 nodes x 40 pods: %d pods", n)
 	}
+
+	loadtest.NoLeasesLeft(t, cs[0])
+}
+
+// Each load of a capacity search updates its own events, at the profile's
+// share of event creates: the last load's went with their leases, and a
+// large cluster picks among many recent events (one a Deployment), more
+// than a load may have created.
+func TestK8sEventUpdatesAfterAStep(t *testing.T) {
+	cs := loadtest.Embedded(t, 2)
+	o := k8sOpts(20, 100) // 200 Deployments
+	o.Watch = false
+	wl := preparedK8s(t, o, cs)
+	rates := map[string]float64{}
+	for i, k := range wl.Kinds() {
+		rates[k] = o.Rates()[i]
+	}
+	want := rates["events/update"] / rates["events/create"]
+	for step := range 2 {
+		if step > 0 {
+			if err := wl.Grow(t.Context(), cs, o.Nodes); err != nil {
+				t.Fatal(err)
+			}
+		}
+		res, err := engine.Run(t.Context(), engine.Config{Clients: 8, Total: 2000}, wl, cs)
+		if err != nil || res.Errors != 0 || len(res.Warnings) != 0 {
+			t.Fatalf("step %d: %v, errors %v, warnings %v", step, err, res.ErrorKinds, res.Warnings)
+		}
+		ev := res.K8s.Resources["events"]
+		if got := float64(ev.Updated) / float64(ev.Created); got < 0.8*want || got > 1.2*want {
+			t.Errorf("step %d: event updates per create %.3f (%d / %d), the profile's %.3f", step, got, ev.Updated, ev.Created, want)
+		}
+	}
 	loadtest.NoLeasesLeft(t, cs[0])
 }

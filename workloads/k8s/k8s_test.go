@@ -14,7 +14,8 @@ import (
 	"github.com/etcdtune/etcdtune/workloads/k8s"
 )
 
-var k8sResourceNames = []string{"pods", "configmaps", "secrets", "events", "leases"}
+var k8sResourceNames = []string{"pods", "configmaps", "secrets", "events", "leases",
+	"deployments", "replicasets", "endpointslices", "endpoints"}
 
 // k8sKey is the layout: <prefix>registry/<resource>/<namespace>/<name>.
 var k8sKey = regexp.MustCompile(`^/etcdtune/registry/([a-z]+|services/endpoints)/(ns-(\d+)|kube-node-lease)/([a-z]+)-(\d+)$`)

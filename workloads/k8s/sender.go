@@ -133,21 +133,25 @@ func (s *k8sSender) update(ctx context.Context, r int, idx uint64, rev int64) er
 	return err
 }
 
-// recentEvents is how many of the newest events an event update picks
-// from: the event correlator counts repeats of recent events.
-const recentEvents = 16
+// minRecentEvents is the fewest of the newest events an event update picks
+// from: the event correlator counts repeats of recent events, one
+// aggregate per object and reason, so a larger cluster (more Deployments,
+// more objects making events at once) spreads its updates over more.
+const minRecentEvents = 16
 
 // updateEvent rewrites one of the newest events as the apiserver does an
 // event's PATCH: events are not in its watch cache, so it reads the event
-// from etcd, then writes it by CAS on the reused lease. ok is false when
+// from etcd, then writes it by CAS on the reused lease. It picks among the
+// events of this load (a step's are revoked at its end). ok is false when
 // there is no event yet, or the one picked is still being created.
 func (s *k8sSender) updateEvent(ctx context.Context) (ok bool, err error) {
 	w := s.w
-	seq := w.eventSeq.Load()
-	if seq == 0 {
+	seq, first := w.eventSeq.Load(), w.eventFirst.Load()
+	if seq == first {
 		return false, nil
 	}
-	idx := seq - 1 - s.rng.Uint64N(min(seq, recentEvents))
+	recent := uint64(max(minRecentEvents, w.scale.Deployments))
+	idx := seq - 1 - s.rng.Uint64N(min(seq-first, recent))
 	s.setKey(resEvents, idx)
 	resp, err := s.kv.Range(ctx, &s.get, engine.CallOptions...)
 	if err != nil || len(resp.Kvs) == 0 {

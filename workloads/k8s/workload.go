@@ -29,6 +29,7 @@ type Workload struct {
 	sets       [len(resources)]*objectSet  // nil for a resource without a count (events), which is only created
 	counters   [len(resources)]k8sCounters // per resource
 	eventSeq   atomic.Uint64               // number of the next event
+	eventFirst atomic.Uint64               // number of the load's first event: those before are revoked
 	heartbeats atomic.Uint64               // node Lease renewals so far
 	leases     eventLeases
 	watches    []*k8sWatch
