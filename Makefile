@@ -9,11 +9,11 @@ TEST_TIMEOUT ?= 20m
 build:
 	$(GO) build -o bin/etcdtune ./cmd/etcdtune
 
-test: vet
-	@# The real Kubernetes control plane's build first, alone, when it is not
-	@# cached (minutes), so that no package's tests wait for it within their
-	@# timeout. Skipped with ETCDTUNE_SKIP_K8S=1 (see .ci/run).
-	$(MAKE) k8s-reference
+test:
+	@# The real Kubernetes control plane's build first, beside vet and before
+	@# any test, when it is not cached (minutes), so that no package's tests
+	@# wait for it within their timeout. Skipped with ETCDTUNE_SKIP_K8S=1.
+	$(MAKE) -j2 vet k8s-reference
 	$(GO) test -timeout $(TEST_TIMEOUT) ./...
 	@# fio and the fsync probe must agree; timed on a quiet disk, so alone.
 	ETCDTUNE_DISK_TEST=1 $(GO) test -count=1 -v -run '^TestProbeFsyncAgreesWithFio$$' ./cmd/etcdtune/

@@ -76,7 +76,12 @@ func k8sSearch(t *testing.T, quota int64, edit func(*K8sCapacityPhase)) (*result
 // with the db size there, runs each step at that cluster's own rate times
 // the burst, and leaves no key and no lease behind.
 func TestK8sCapacityReachesMaxNodes(t *testing.T) {
-	wr, keys, leases := k8sSearch(t, 0, func(*K8sCapacityPhase) {})
+	// A step of 1 s holds ~30 requests: its p99 is its slowest, which one
+	// fsync stall of a busy test machine can take past 100 ms (seen in CI).
+	// The search is the point here, not etcd's latency: a limit only a
+	// stalled etcd misses.
+	loose := result.SLO{P99Ms: 2000, P999Ms: 5000, ErrorRate: 0.001, Source: "this test's: the search, not the latency"}
+	wr, keys, leases := k8sSearch(t, 0, func(p *K8sCapacityPhase) { p.SLO, p.ListSLO = loose, loose })
 	c := wr.Capacity
 	var nodes []int
 	for _, st := range c.Steps {

@@ -85,7 +85,7 @@ func buildInto(ctx context.Context, dir string) error {
 	if err != nil {
 		return err
 	}
-	args := []string{"build", "-ldflags", versionLDFlags(), "-o", dir + "/"}
+	args := []string{"build", "-ldflags", ldFlags(), "-o", dir + "/"}
 	for _, p := range packages {
 		args = append(args, p.pkg)
 	}
@@ -103,7 +103,7 @@ func buildInto(ctx context.Context, dir string) error {
 // contents, in a fixed order) and of what the build is given besides.
 func sourceHash(dir string) (string, error) {
 	h := sha256.New()
-	fmt.Fprintln(h, versionLDFlags())
+	fmt.Fprintln(h, ldFlags())
 	for _, p := range packages {
 		fmt.Fprintln(h, p.bin, p.pkg)
 	}
@@ -125,6 +125,11 @@ func sourceHash(dir string) (string, error) {
 	}
 	return hex.EncodeToString(h.Sum(nil))[:12], nil
 }
+
+// ldFlags are the build's: no symbol table and no DWARF (-s -w), which the
+// tests never read and whose writing is much of linking four binaries of
+// 100-150 MB, and the version variables.
+func ldFlags() string { return "-s -w " + versionLDFlags() }
 
 // versionLDFlags set the version variables of component-base (what the
 // servers report) and client-go (what their clients send): unset, both say
