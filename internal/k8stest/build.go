@@ -54,15 +54,7 @@ type Binaries struct {
 // callers build once (localetcd.CachedBuild's lock). It must run inside
 // etcdtune's source tree, as tests do.
 func Build(ctx context.Context) (Binaries, error) {
-	root, err := localetcd.ModuleRoot(ctx)
-	if err != nil {
-		return Binaries{}, fmt.Errorf("build Kubernetes: %w", err)
-	}
-	hash, err := sourceHash(filepath.Join(root, referenceDir))
-	if err != nil {
-		return Binaries{}, fmt.Errorf("build Kubernetes: %w", err)
-	}
-	dir, err := localetcd.CacheDir("k8s-" + Version + "-" + hash)
+	dir, err := CacheDir(ctx)
 	if err != nil {
 		return Binaries{}, fmt.Errorf("build Kubernetes: %w", err)
 	}
@@ -97,6 +89,33 @@ func buildInto(ctx context.Context, dir string) error {
 		return fmt.Errorf("go %s in %s: %w: %s", strings.Join(args, " "), cmd.Dir, err, strings.TrimSpace(out.String()))
 	}
 	return nil
+}
+
+// CacheDir is the folder Build builds into and reuses: <cache>/k8s-<Version>-<hash>.
+func CacheDir(ctx context.Context) (string, error) {
+	root, err := localetcd.ModuleRoot(ctx)
+	if err != nil {
+		return "", err
+	}
+	hash, err := sourceHash(filepath.Join(root, referenceDir))
+	if err != nil {
+		return "", err
+	}
+	return localetcd.CacheDir("k8s-" + Version + "-" + hash)
+}
+
+// Cached says whether Build would find the binaries built.
+func Cached(ctx context.Context) (bool, error) {
+	dir, err := CacheDir(ctx)
+	if err != nil {
+		return false, err
+	}
+	for _, p := range packages {
+		if fi, err := os.Stat(filepath.Join(dir, p.bin)); err != nil || !fi.Mode().IsRegular() {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // sourceHash is a short hash of the files of the module in dir (names and
