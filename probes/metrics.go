@@ -104,16 +104,46 @@ func (m Metrics) Value(name string) (float64, bool) {
 	}
 	sum := 0.0
 	for _, s := range f.GetMetric() {
-		switch {
-		case s.Counter != nil:
-			sum += s.Counter.GetValue()
-		case s.Gauge != nil:
-			sum += s.Gauge.GetValue()
-		case s.Untyped != nil:
-			sum += s.Untyped.GetValue()
-		}
+		sum += SeriesValue(s)
 	}
 	return sum, true
+}
+
+// ValuesBy returns the sum of a counter or gauge per value of label, e.g.
+// grpc_server_handled_total by grpc_method; nil if there is no such metric.
+func (m Metrics) ValuesBy(name, label string) map[string]float64 {
+	f, ok := m[name]
+	if !ok {
+		return nil
+	}
+	out := map[string]float64{}
+	for _, s := range f.GetMetric() {
+		out[SeriesLabels(s)[label]] += SeriesValue(s)
+	}
+	return out
+}
+
+// SeriesValue is the value of one series of a counter, gauge or untyped
+// metric (0 for a histogram or summary).
+func SeriesValue(s *dto.Metric) float64 {
+	switch {
+	case s.Counter != nil:
+		return s.Counter.GetValue()
+	case s.Gauge != nil:
+		return s.Gauge.GetValue()
+	case s.Untyped != nil:
+		return s.Untyped.GetValue()
+	}
+	return 0
+}
+
+// SeriesLabels are the labels of one series, by name.
+func SeriesLabels(s *dto.Metric) map[string]string {
+	l := map[string]string{}
+	for _, lp := range s.GetLabel() {
+		l[lp.GetName()] = lp.GetValue()
+	}
+	return l
 }
 
 // Label returns the value of label on the first series of name, e.g. the

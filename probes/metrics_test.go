@@ -125,3 +125,24 @@ func TestParseMetricsRejectsOtherPages(t *testing.T) {
 		}
 	}
 }
+
+// ValuesBy sums a counter's series per value of one label: the fixture's
+// Range calls, over all their codes, are what awk sums from its lines
+// (3,592), and the per-method sums add up to the counter's total.
+func TestValuesByLabel(t *testing.T) {
+	m := parseFixture(t, "leader")
+	by := m.ValuesBy("grpc_server_handled_total", "grpc_method")
+	if by["Range"] != 3592 {
+		t.Errorf("Range calls %v, want 3592", by["Range"])
+	}
+	var sum float64
+	for _, v := range by {
+		sum += v
+	}
+	if total, _ := m.Value("grpc_server_handled_total"); !near(sum, total) || total == 0 {
+		t.Errorf("per-method sum %v, total %v", sum, total)
+	}
+	if m.ValuesBy("no_such_metric", "x") != nil {
+		t.Error("a missing metric gave values")
+	}
+}

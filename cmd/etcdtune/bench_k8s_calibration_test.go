@@ -314,17 +314,7 @@ func grpcCalls(ctx context.Context, t *testing.T, url string) map[string]float64
 	if err != nil {
 		t.Fatal(err)
 	}
-	calls := map[string]float64{}
-	if f := m["grpc_server_handled_total"]; f != nil {
-		for _, s := range f.GetMetric() {
-			for _, l := range s.GetLabel() {
-				if l.GetName() == "grpc_method" {
-					calls[l.GetValue()] += s.GetCounter().GetValue()
-				}
-			}
-		}
-	}
-	return calls
+	return m.ValuesBy("grpc_server_handled_total", "grpc_method")
 }
 
 func grpcRates(before, after map[string]float64, d time.Duration) map[string]float64 {

@@ -12,8 +12,6 @@ import (
 	"strings"
 	"time"
 
-	dto "github.com/prometheus/client_model/go"
-
 	"github.com/etcdtune/etcdtune/probes"
 	"github.com/etcdtune/etcdtune/result"
 )
@@ -256,7 +254,7 @@ func groupResource(group, resource string) string {
 func requestCounts(m probes.Metrics) map[requestKey]float64 {
 	out := map[requestKey]float64{}
 	for _, s := range m[metricEtcdRequests].GetMetric() {
-		l := labels(s)
+		l := probes.SeriesLabels(s)
 		// Before v1.30 the series had a "type" label ("pods",
 		// "leases.coordination.k8s.io") instead of group and resource.
 		res, group := l["resource"], l["group"]
@@ -266,7 +264,7 @@ func requestCounts(m probes.Metrics) map[requestKey]float64 {
 		if res == "" {
 			continue
 		}
-		out[requestKey{op: l["operation"], group: group, resource: res}] += counterValue(s)
+		out[requestKey{op: l["operation"], group: group, resource: res}] += probes.SeriesValue(s)
 	}
 	return out
 }
@@ -275,37 +273,17 @@ func requestCounts(m probes.Metrics) map[requestKey]float64 {
 func objectFigures(m probes.Metrics) (objects, sizes map[string]float64) {
 	objects, sizes = map[string]float64{}, map[string]float64{}
 	for _, s := range m[metricStorageObjects].GetMetric() {
-		objects[labels(s)["resource"]] = counterValue(s)
+		objects[probes.SeriesLabels(s)["resource"]] = probes.SeriesValue(s)
 	}
 	for _, s := range m[metricResourceObjects].GetMetric() {
-		l := labels(s)
-		objects[groupResource(l["group"], l["resource"])] = counterValue(s)
+		l := probes.SeriesLabels(s)
+		objects[groupResource(l["group"], l["resource"])] = probes.SeriesValue(s)
 	}
 	for _, s := range m[metricSizeEstimate].GetMetric() {
-		l := labels(s)
-		sizes[groupResource(l["group"], l["resource"])] = counterValue(s)
+		l := probes.SeriesLabels(s)
+		sizes[groupResource(l["group"], l["resource"])] = probes.SeriesValue(s)
 	}
 	return objects, sizes
-}
-
-func labels(s *dto.Metric) map[string]string {
-	l := map[string]string{}
-	for _, lp := range s.GetLabel() {
-		l[lp.GetName()] = lp.GetValue()
-	}
-	return l
-}
-
-func counterValue(s *dto.Metric) float64 {
-	switch {
-	case s.Counter != nil:
-		return s.Counter.GetValue()
-	case s.Gauge != nil:
-		return s.Gauge.GetValue()
-	case s.Untyped != nil:
-		return s.Untyped.GetValue()
-	}
-	return 0
 }
 
 func isMixOp(op string) bool {
